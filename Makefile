@@ -1,0 +1,47 @@
+# Casebook: `make serve` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: setup serve test build validate browser bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+# The virtual environment with the pinned packages of pyproject.toml.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Mermaid, pinned in package-lock.json, from the npm registry; copied into the
+# built site so that diagrams never come from a CDN.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (never a browser download).
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "note: $(CHROMIUM) is missing and apt-get needs root: browser tests will be skipped (sudo apt-get install chromium)"; fi
+
+serve: setup
+	$(BIN)/casebook serve
+
+test: setup browser
+	$(BIN)/pytest
+
+build: setup
+	$(BIN)/casebook build
+
+validate: setup
+	$(BIN)/casebook validate
+
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf site .site.* .pytest_cache

@@ -1,0 +1,115 @@
+/* Casebook: sortable tables, and Mermaid diagrams rendered from the site's own
+   copy of Mermaid (never a CDN), in the current colour scheme, on first load
+   and after Material's instant navigation. */
+(function () {
+  "use strict";
+  var mermaidUrl = new URL("mermaid.min.js", document.currentScript.src).href;
+  var loading = null;
+  var counter = 0;
+
+  function loadMermaid() {
+    if (window.mermaid) return Promise.resolve(window.mermaid);
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = mermaidUrl;
+        tag.onload = function () { resolve(window.mermaid); };
+        tag.onerror = function () { loading = null; reject(new Error("cannot load " + mermaidUrl)); };
+        document.head.appendChild(tag);
+      });
+    }
+    return loading;
+  }
+
+  function scheme() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "default";
+  }
+
+  function renderDiagrams() {
+    var theme = scheme();
+    var blocks = Array.prototype.filter.call(
+      document.querySelectorAll("pre.casebook-diagram, div.casebook-diagram"),
+      function (block) { return block.dataset.theme !== theme; });
+    if (!blocks.length) return Promise.resolve();
+    return loadMermaid().then(function (mermaid) {
+      mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: theme });
+      // One diagram at a time: Mermaid's renderer keeps global state.
+      return blocks.reduce(function (done, block) {
+        return done.then(function () {
+          var source = block.dataset.source || block.textContent;
+          return mermaid.render("cb-diagram-" + (++counter), source).then(function (result) {
+            var figure = document.createElement("div");
+            figure.className = "casebook-diagram";
+            figure.dataset.source = source;
+            figure.dataset.theme = theme;
+            figure.innerHTML = result.svg;
+            block.replaceWith(figure);
+          }, function (error) {
+            block.classList.add("casebook-diagram-error");
+            console.error("Casebook: a diagram could not be drawn:", error && error.message);
+          });
+        });
+      }, Promise.resolve());
+    }, function (error) {
+      console.error("Casebook:", error.message);
+    });
+  }
+
+  function cellKey(row, index) {
+    var text = (row.cells[index] ? row.cells[index].textContent : "").trim();
+    if (/^-?[\d.,]+/.test(text)) {
+      var number = parseFloat(text.replace(/,/g, ""));
+      if (!isNaN(number)) return [0, number];
+    }
+    return [1, text.toLowerCase()];
+  }
+
+  function sortTable(table, index, header) {
+    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = cellKey(a, index), y = cellKey(b, index);
+      var order = x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0);
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+      cell.setAttribute("aria-sort", "none");
+    });
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  }
+
+  function makeSortable() {
+    document.querySelectorAll(".cb-sortable table").forEach(function (table) {
+      if (table.dataset.sortable || !table.tHead || !table.tBodies.length) return;
+      table.dataset.sortable = "yes";
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (header, index) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "cb-sort";
+        button.title = "Sort by this column";
+        while (header.firstChild) button.appendChild(header.firstChild);
+        header.appendChild(button);
+        header.setAttribute("aria-sort", "none");
+        button.addEventListener("click", function () { sortTable(table, index, header); });
+      });
+    });
+  }
+
+  function onPage() {
+    makeSortable();
+    renderDiagrams();
+  }
+
+  new MutationObserver(function () { renderDiagrams(); })
+    .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(onPage);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onPage);
+  } else {
+    onPage();
+  }
+})();

@@ -1,0 +1,248 @@
+"""The `casebook` command: validate, build, serve, new, rules.
+
+Exit codes: 0 clean, 1 problems found (or the build failed), 2 usage error.
+No traceback reaches the user, whatever the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+from .corpus import case_paths, read_corpus, vocabulary_paths
+from .problems import RULES, summary_line
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="casebook", description="Validate and publish Casebook case studies.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser("validate", help="check case and vocabulary files; print every problem")
+    validate.add_argument("paths", nargs="*", metavar="PATH",
+                          help="case files, vocabulary files or folders (default: every case and vocabulary file)")
+    validate.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
+
+    build = sub.add_parser("build", help="validate, then build the site strictly")
+    build.add_argument("--cases", metavar="DIR", help="build from this folder of case files (default: cases/)")
+    build.add_argument("--site-dir", metavar="DIR", help="write the site here (default: site/)")
+    build.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
+    build.add_argument("--verbose", action="store_true", help="show MkDocs's progress messages")
+
+    serve = sub.add_parser("serve", help="serve the site with live reload on edits in cases/")
+    serve.add_argument("--cases", metavar="DIR", help="serve this folder of case files (default: cases/)")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
+    serve.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
+
+    from .scaffold import add_arguments
+    add_arguments(sub.add_parser("new", help="write a new case file to fill in"))
+
+    sub.add_parser("rules", help="list the validator's rule codes")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as error:
+        print(f"casebook {args.command}: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("casebook: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the promise: never a traceback
+        print(f"casebook {args.command}: internal error: {type(error).__name__}: {error}\n"
+              "Please report this with the file that caused it.", file=sys.stderr)
+        return 3
+
+
+# --- configuration ----------------------------------------------------------
+
+def _load_config(config_file: str, **overrides):
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    if not Path(config_file).is_file():
+        raise UsageError(f"no MkDocs configuration at '{config_file}'; run casebook from the repository's top folder")
+    _mkdocs_logging(overrides.pop("verbose", False))
+    try:
+        config = load_config(config_file, **overrides)
+    except ConfigurationError as error:
+        raise UsageError(f"{config_file}: {error}") from None
+    plugin = config.plugins.get("casebook")
+    if plugin is None:
+        raise UsageError(f"{config_file} does not enable the 'casebook' plugin")
+    plugin.resolve_paths(config)
+    return config, plugin
+
+
+def _mkdocs_logging(verbose: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_casebook", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s - %(message)s"))
+        handler._casebook = True
+        logger.addHandler(handler)
+        logger.propagate = False
+    level = logging.INFO if verbose else logging.WARNING
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)  # INFO still counted, not shown
+    for h in logger.handlers:
+        if getattr(h, "_casebook", False):
+            h.setLevel(level)
+
+
+# --- validate ---------------------------------------------------------------
+
+def cmd_validate(args) -> int:
+    _, plugin = _load_config(args.config)
+    only = None
+    if args.paths:
+        only = []
+        for name in args.paths:
+            path = Path(name)
+            if path.is_dir():
+                found = case_paths(path) + [p for p in path.glob("*.yml")]
+                only += found
+            elif path.exists() or path.is_symlink():
+                only.append(path)
+            else:
+                raise UsageError(f"no such file or folder: {name}")
+        only = [p.resolve() if not p.is_symlink() else p.absolute() for p in only]
+    result = read_corpus(plugin.cases_dir, plugin.vocabulary_dir, only=only)
+    return report(result.problems, checked=len(only) if only is not None else
+                  len(case_paths(plugin.cases_dir)) + len(vocabulary_paths(plugin.vocabulary_dir)))
+
+
+def report(problems, checked: int) -> int:
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(summary_line(problems))
+        return 1
+    print(f"{checked} file{'s' if checked != 1 else ''} checked, no problems")
+    return 0
+
+
+# --- build ------------------------------------------------------------------
+
+def cmd_build(args) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    from .plugin import CASES_ENV, mermaid_missing_message
+
+    if args.cases:
+        if not Path(args.cases).is_dir():
+            raise UsageError(f"no such folder: {args.cases}")
+        os.environ[CASES_ENV] = str(Path(args.cases).resolve())
+    site = Path(args.site_dir or "site").resolve()
+    staging = site.parent / f".{site.name}.building-{os.getpid()}"
+    config, plugin = _load_config(args.config, strict=True, site_dir=str(staging), verbose=args.verbose)
+    result = read_corpus(plugin.cases_dir, plugin.vocabulary_dir)
+    if result.corpus is None:
+        report(result.problems, 0)
+        print("build stopped: the site was not changed", file=sys.stderr)
+        return 1
+    if not plugin.mermaid_js.is_file():
+        print(f"casebook build: {mermaid_missing_message(plugin.mermaid_js)}", file=sys.stderr)
+        return 1
+    plugin.corpus = result.corpus
+    with _signals_interrupt(), _removed_on_failure(staging):
+        try:
+            build(config)
+        except (Abort, MkDocsException) as error:
+            print(f"casebook build: {str(error).strip()}\nbuild stopped: the site was not changed", file=sys.stderr)
+            return 1
+        replace_dir(staging, site)
+    print(f"built {len(result.corpus.cases)} cases into {_shown(site)}")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    with contextlib.suppress(ValueError):
+        return str(path.relative_to(Path.cwd()))
+    return str(path)
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put new where target is; target is never left half-written."""
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        target.rename(old)
+        new.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        new.rename(target)
+
+
+@contextlib.contextmanager
+def _removed_on_failure(path: Path):
+    try:
+        yield
+    finally:
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_interrupt():
+    """SIGTERM behaves like Ctrl-C, so that cleanup runs and no half-built site is left."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --- serve ------------------------------------------------------------------
+
+def cmd_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    from .plugin import CASES_ENV
+
+    if args.cases:
+        os.environ[CASES_ENV] = str(Path(args.cases).resolve())
+    _load_config(args.config, verbose=True)  # checks the configuration before serving
+    try:
+        serve(config_file=args.config, livereload=True, dev_addr=args.dev_addr)
+    except MkDocsException as error:
+        print(f"casebook serve: {str(error).strip()}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_rules(args) -> int:
+    for code, meaning in RULES.items():
+        print(f"{code}  {meaning}")
+    return 0
+
+
+def cmd_new(args) -> int:
+    from .scaffold import write_case
+    _, plugin = _load_config(args.config)
+    return write_case(args, plugin)
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "rules": cmd_rules, "new": cmd_new}
+
+if __name__ == "__main__":
+    sys.exit(main())

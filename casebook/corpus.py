@@ -1,0 +1,121 @@
+"""Load and validate every case and vocabulary file, once, into a Corpus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .loader import Document, load_document, load_yaml_file
+from .model import Case, Corpus, Term, Vocabulary
+from .problems import Problem
+from .rules import CASE_RULES, VOCABULARY_RULES, Context
+
+VOCABULARIES = ("patterns", "domains")
+RELATED_LIMIT = 5
+
+
+@dataclass
+class Result:
+    problems: list[Problem]
+    corpus: Corpus | None   # None when any problem was found
+
+
+def default_vocabulary_dir(cases_dir: Path) -> Path:
+    return cases_dir / "vocabulary"
+
+
+def vocabulary_paths(vocabulary_dir: Path) -> list[Path]:
+    return [vocabulary_dir / f"{name}.yml" for name in VOCABULARIES]
+
+
+def case_paths(cases_dir: Path) -> list[Path]:
+    return sorted(cases_dir.glob("*.md"))
+
+
+def _vocabulary(doc: Document, name: str) -> Vocabulary:
+    """The terms that could be read, even from a file with problems, so cases are still checked."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    terms = {}
+    for item in data.get("terms") or []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            def text(key):
+                value = item.get(key)
+                return value if isinstance(value, str) else ""
+
+            def strings(key):
+                return tuple(v for v in item.get(key) or [] if isinstance(v, str)) if isinstance(item.get(key), list) else ()
+            terms[item["id"]] = Term(
+                id=item["id"], name=text("name") or item["id"], definition=text("definition"),
+                aliases=strings("aliases"), related=strings("related"), what_it_is=text("what_it_is"),
+                when_it_pays=text("when_it_pays"), what_it_costs=text("what_it_costs"))
+    version = data.get("version") if isinstance(data.get("version"), int) else 0
+    return Vocabulary(name=name, version=version, terms=terms)
+
+
+def read_vocabularies(vocabulary_dir: Path) -> tuple[dict[str, Vocabulary], list[Document]]:
+    """Both vocabularies (as far as they can be read) and the documents they came from."""
+    docs = [load_yaml_file(path) for path in vocabulary_paths(vocabulary_dir)]
+    return {name: _vocabulary(doc, name) for name, doc in zip(VOCABULARIES, docs)}, docs
+
+
+def _run(doc: Document, rules, ctx: Context) -> None:
+    if doc.data is None:
+        return
+    for rule in rules:
+        for line, code, message in rule(doc, ctx):
+            doc.problem(line, code, message)
+
+
+def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
+                only: list[Path] | None = None) -> Result:
+    """Read and check the cases (all in cases_dir, or only the given files) and both vocabularies."""
+    vocabulary_dir = vocabulary_dir or default_vocabulary_dir(cases_dir)
+    all_cases = case_paths(cases_dir) if cases_dir.is_dir() else []
+    vocabularies, vocab_docs = read_vocabularies(vocabulary_dir)
+    ctx = Context(vocabularies=vocabularies, case_ids={p.stem for p in all_cases})
+    wanted = set(only) if only is not None else None
+    checked_vocab = [d for d in vocab_docs if wanted is None or d.path in wanted]
+    for doc in checked_vocab:
+        _run(doc, VOCABULARY_RULES, ctx)
+
+    paths = all_cases if only is None else [p for p in only if p.suffix == ".md"]
+    docs = [load_document(path) for path in paths]
+    for doc in docs:
+        _run(doc, CASE_RULES, ctx)
+    _check_unique_ids(docs)
+
+    problems = sorted(p for doc in checked_vocab + docs for p in doc.problems)
+    if problems or only is not None:
+        return Result(problems, None)
+    cases = [Case.from_data(d.data, d.body_text, d.body.words, d.display) for d in docs]
+    link_related(cases)
+    return Result([], Corpus(cases=cases, patterns=ctx.vocabularies["patterns"],
+                             domains=ctx.vocabularies["domains"]))
+
+
+def _check_unique_ids(docs: list[Document]) -> None:
+    """CB012: no two files share an id, ignoring case (case-insensitive file systems would merge them)."""
+    first: dict[str, Document] = {}
+    for doc in docs:
+        raw = doc.data.get("id") if isinstance(doc.data, dict) else None
+        case_id = raw if isinstance(raw, str) else doc.path.stem
+        key = case_id.lower()
+        if key in first:
+            other = first[key]
+            doc.problem(doc.line_of(("id",)), "CB012",
+                        f"id '{case_id}' is already used by {other.display}:{other.line_of(('id',))}")
+        else:
+            first[key] = doc
+
+
+def relatedness(a: Case, b: Case) -> int:
+    """Shared patterns count twice as much as shared domains."""
+    return 2 * len(set(a.patterns) & set(b.patterns)) + len(set(a.domains) & set(b.domains))
+
+
+def link_related(cases: list[Case]) -> None:
+    for case in cases:
+        scored = [(relatedness(case, other), other) for other in cases if other is not case]
+        scored = [(score, other) for score, other in scored if score > 0]
+        scored.sort(key=lambda pair: (-pair[0], -pair[1].year, pair[1].title.lower()))
+        case.related = [other for _, other in scored[:RELATED_LIMIT]]

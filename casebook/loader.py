@@ -1,0 +1,284 @@
+"""Read a case or vocabulary file: text, front matter with line numbers, body sections.
+
+Nothing here raises on bad input: every defect becomes a Problem with the line
+it is on, and what could still be read is returned.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem, display_path
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 12
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)")
+ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+CASE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
+CITATION = re.compile(r"\[@([^\]\s]*)\]")
+
+
+@dataclass
+class Section:
+    title: str
+    line: int
+    text: str = ""
+    diagrams: int = 0
+
+
+@dataclass
+class Body:
+    sections: list[Section] = field(default_factory=list)
+    h1_lines: list[int] = field(default_factory=list)
+    links: list[tuple[int, str]] = field(default_factory=list)       # (line, target)
+    citations: list[tuple[int, str]] = field(default_factory=list)   # (line, source id)
+    words: int = 0
+
+
+@dataclass
+class Document:
+    """One file as read: plain data, where each value sits, and the body."""
+
+    path: Path
+    display: str
+    data: dict | None = None
+    lines: dict[tuple, int] = field(default_factory=dict)
+    body_text: str = ""
+    body_line: int = 1
+    body: Body = field(default_factory=Body)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, line: int, code: str, message: str) -> None:
+        self.problems.append(Problem(self.display, line, code, message))
+
+    def line_of(self, path: tuple) -> int:
+        """Line of the value at path, or of its nearest parent that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def read_text(doc: Document) -> str | None:
+    """The file's text with line endings normalised, or None after recording why not."""
+    path = doc.path
+    try:
+        if path.is_symlink() or not path.is_file():
+            what = "a symbolic link" if path.is_symlink() else "not a regular file"
+            doc.problem(1, "CB029", f"{what}; case files must be plain files inside the repository")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            doc.problem(1, "CB029", f"the file is {size:,} bytes; a case file may be at most {MAX_FILE_BYTES:,}")
+            return None
+        raw = path.read_bytes()
+    except OSError as error:
+        doc.problem(1, "CB029", f"cannot read the file: {error.strerror or error}")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a byte-order mark is harmless; drop it
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        doc.problem(line, "CB001", f"byte 0x{raw[error.start]:02x} at offset {error.start} is not UTF-8; save the file as UTF-8")
+        return None
+    if "\x00" in text:
+        doc.problem(text.count("\n", 0, text.index("\x00")) + 1, "CB001",
+                    "the file contains a NUL byte; is it a binary file?")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(doc: Document, text: str) -> tuple[str, int] | None:
+    """(yaml text, file line of its first line), recording the body on doc."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        doc.problem(1, "CB002", "the file must start with a '---' line, then the front matter, then '---'")
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            doc.body_text = "\n".join(lines[index + 1:])
+            doc.body_line = index + 2
+            return "\n".join(lines[1:index]), 2
+    doc.problem(1, "CB003", "the front matter opened on line 1 is never closed; add a '---' line after it")
+    return None
+
+
+def _yaml_line(mark, first_line: int) -> int:
+    return (mark.line if mark else 0) + first_line
+
+
+def parse_yaml(doc: Document, text: str, first_line: int):
+    """Plain data (dicts, lists, str, int, float, bool, None) with doc.lines filled in."""
+    try:
+        depth = 0
+        refused = False
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = _yaml_line(event.start_mark, first_line)
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                doc.problem(line, "CB005", "YAML anchors and aliases (& and *) are not allowed; write the value out")
+                refused = True
+            elif getattr(event, "tag", None) and isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) \
+                    and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
+                doc.problem(line, "CB005", f"YAML tags such as '{event.tag}' are not allowed; write a plain value")
+                refused = True
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    doc.problem(line, "CB005", f"the front matter is nested more than {MAX_DEPTH} levels deep")
+                    return None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        if refused:
+            return None
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        reason = (error.problem or error.context or "invalid YAML").strip()
+        doc.problem(_yaml_line(mark, first_line), "CB004", f"YAML syntax error: {reason}"
+                    + ("; quote values that contain ': ' or start with a special character" if "mapping values" in reason else ""))
+        return None
+    except yaml.YAMLError as error:
+        doc.problem(first_line, "CB004", f"YAML syntax error: {error}")
+        return None
+    if node is None:
+        return {}
+    doc.lines[()] = max(first_line - 1, 1)
+    return _plain(doc, node, (), first_line)
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _plain(doc: Document, node, path: tuple, first_line: int):
+    line = _yaml_line(node.start_mark, first_line)
+    doc.lines.setdefault(path, line)
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key_line = _yaml_line(key_node.start_mark, first_line)
+            if not isinstance(key_node, yaml.ScalarNode):
+                doc.problem(key_line, "CB009", "a key must be plain text")
+                continue
+            key = key_node.value
+            if key in out:
+                doc.problem(key_line, "CB006", f"key '{key}' appears twice; the first is on line {doc.lines[path + (key,)]}")
+                continue
+            doc.lines[path + (key,)] = key_line
+            out[key] = _plain(doc, value_node, path + (key,), first_line)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(doc, item, path + (index,), first_line) for index, item in enumerate(node.value)]
+    try:
+        value = _constructor.construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError) as error:
+        doc.problem(line, "CB004", f"cannot read the value '{node.value[:40]}': {error}")
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and not math.isfinite(value):
+        return node.value  # .nan or .inf: keep the text so the type check names it
+    if isinstance(value, bytes):
+        return node.value
+    return value
+
+
+def fenced_lines(text: str):
+    """(offset, line, fence info or None, opens a fence) for each line.
+
+    info is None outside fences, else the fence's language ('' if none).
+
+    Fence opening and closing lines count as inside. One reader of fences
+    serves both the validator and the page generator.
+    """
+    fence: tuple[str, int, str] | None = None
+    for offset, line in enumerate(text.split("\n")):
+        opened = FENCE.match(line)
+        if fence:
+            yield offset, line, fence[2], False
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= fence[1] and not opened.group(2):
+                fence = None
+        elif opened:
+            fence = (opened.group(1)[0], len(opened.group(1)), opened.group(2).lower())
+            yield offset, line, fence[2], True
+        else:
+            yield offset, line, None, False
+
+
+def parse_body(text: str, first_line: int) -> Body:
+    body = Body()
+    current: Section | None = None
+    chunks: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            current.text = "\n".join(chunks).strip()
+
+    for offset, line, info, opening in fenced_lines(text):
+        number = first_line + offset
+        if info is not None:
+            if current is not None:
+                chunks.append(line)
+                if info == "mermaid" and opening:
+                    current.diagrams += 1
+            continue
+        heading = ATX.match(line)
+        if heading and len(heading.group(1)) <= 2:
+            if len(heading.group(1)) == 1:
+                body.h1_lines.append(number)
+            else:
+                close()
+                current = Section((heading.group(2) or "").strip(), number)
+                body.sections.append(current)
+                chunks = []
+                continue
+        if current is not None:
+            chunks.append(line)
+        body.words += len(line.split())
+        for match in CASE_LINK.finditer(line):
+            body.links.append((number, match.group(1)))
+        for match in CITATION.finditer(line):
+            body.citations.append((number, match.group(1)))
+    close()
+    return body
+
+
+def load_document(path: Path) -> Document:
+    """Read one YAML-fronted Markdown file."""
+    doc = Document(path=path, display=display_path(path))
+    text = read_text(doc)
+    if text is None:
+        return doc
+    split = split_front_matter(doc, text)
+    if split is None:
+        return doc
+    data = parse_yaml(doc, *split)
+    if data is not None and not isinstance(data, dict):
+        doc.problem(2, "CB009", "the front matter should be a mapping of keys to values")
+        data = None
+    doc.data = data
+    doc.body = parse_body(doc.body_text, doc.body_line)
+    return doc
+
+
+def load_yaml_file(path: Path) -> Document:
+    """Read a plain YAML file (a vocabulary)."""
+    doc = Document(path=path, display=display_path(path))
+    text = read_text(doc)
+    if text is None:
+        return doc
+    data = parse_yaml(doc, text, 1)
+    if data is not None and not isinstance(data, dict):
+        doc.problem(1, "CB009", "the file should be a mapping of keys to values")
+        data = None
+    doc.data = data
+    return doc

@@ -1,0 +1,85 @@
+"""The MkDocs plugin: reads the cases once and hands MkDocs the generated pages in memory.
+
+Nothing is written into docs/, so `mkdocs serve` never loops on its own output
+and generated pages are never committed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .corpus import default_vocabulary_dir, read_corpus
+from .model import Corpus
+from .pages import generate_pages, render_home_stats
+from .problems import summary_line
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_URI = "assets/casebook"
+HOME_MARKER = "<!-- casebook:home -->"
+CASES_ENV = "CASEBOOK_CASES_DIR"
+
+
+class CasebookConfig(Config):
+    cases_dir = c.Type(str, default="cases")
+    vocabulary_dir = c.Optional(c.Type(str))
+    mermaid_js = c.Type(str, default="node_modules/mermaid/dist/mermaid.min.js")
+
+
+def mermaid_missing_message(path: Path) -> str:
+    return f"Mermaid is not installed ({path} is missing): run 'make setup', which runs 'npm ci'"
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):
+    # `casebook build` reads and validates the cases first and hands them over
+    # here, so that no file is parsed twice.
+    corpus: Corpus | None = None
+
+    def resolve_paths(self, config) -> None:
+        """Where the cases, the vocabularies and Mermaid are; relative paths start at mkdocs.yml."""
+        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        cases = os.environ.get(CASES_ENV) or self.config.cases_dir
+        self.cases_dir = (root / cases).resolve()
+        vocabulary = self.config.vocabulary_dir
+        self.vocabulary_dir = (root / vocabulary).resolve() if vocabulary else default_vocabulary_dir(root / "cases")
+        self.mermaid_js = (root / self.config.mermaid_js).resolve()
+
+    def on_config(self, config):
+        self.resolve_paths(config)
+        config.extra_css.append(f"{ASSET_URI}/casebook.css")
+        config.extra_javascript.append(f"{ASSET_URI}/casebook.js")
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        corpus = self.corpus
+        if corpus is None:
+            result = read_corpus(self.cases_dir, self.vocabulary_dir)
+            if result.corpus is None:
+                lines = "\n".join(str(p) for p in result.problems)
+                raise PluginError(f"the cases do not validate:\n{lines}\n{summary_line(result.problems)}")
+            corpus = result.corpus
+        self._corpus = corpus
+        for path, markdown in generate_pages(corpus).items():
+            files.append(File.generated(config, path, content=markdown))
+        for asset in sorted(ASSETS.iterdir()):
+            files.append(File.generated(config, f"{ASSET_URI}/{asset.name}", abs_src_path=str(asset)))
+        if not self.mermaid_js.is_file():
+            raise PluginError(mermaid_missing_message(self.mermaid_js))
+        files.append(File.generated(config, f"{ASSET_URI}/mermaid.min.js", abs_src_path=str(self.mermaid_js)))
+        return files
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        if page.file.src_uri == "index.md" and HOME_MARKER in markdown:
+            return markdown.replace(HOME_MARKER, render_home_stats(self._corpus))
+        return markdown
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.cases_dir))
+        server.watch(str(self.vocabulary_dir))
+        return server

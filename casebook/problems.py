@@ -1,0 +1,74 @@
+"""Problems found in case and vocabulary files, and the table of rule codes."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+# Every rule code with its one-line meaning. CONTRIBUTING.md lists the same
+# table (a test keeps the two equal); `casebook rules` prints it.
+RULES: dict[str, str] = {
+    "CB001": "the file is not valid UTF-8 text",
+    "CB002": "the file does not start with YAML front matter between '---' lines",
+    "CB003": "the front matter is not closed by a '---' line",
+    "CB004": "the front matter is not valid YAML",
+    "CB005": "the front matter uses a YAML feature Casebook does not allow (anchors, aliases, tags)",
+    "CB006": "a key appears twice in the same mapping",
+    "CB007": "a required key is missing",
+    "CB008": "an unknown key (check the spelling)",
+    "CB009": "a value has the wrong type",
+    "CB010": "a value is not one of those allowed (format, range or choice)",
+    "CB011": "the id does not match the file name",
+    "CB012": "two files have the same id (ignoring case)",
+    "CB013": "a pattern or domain is not in the vocabulary",
+    "CB014": "a list names the same entry twice",
+    "CB015": "a required body section is missing",
+    "CB016": "a body section is empty",
+    "CB017": "body sections are out of order",
+    "CB018": "a body section that the case format does not have",
+    "CB019": "an architecture or design section has no Mermaid diagram",
+    "CB020": "two sources have the same id",
+    "CB021": "a metric cites a source id that the case does not list",
+    "CB022": "a [@citation] in the body names a source id that the case does not list",
+    "CB023": "a case has no primary source",
+    "CB024": "a source URL is not https",
+    "CB025": "a link points to a case that does not exist",
+    "CB026": "a migration names a technology missing from technologies before/after",
+    "CB027": "the body has a level-1 heading; the page title comes from 'title'",
+    "CB028": "a vocabulary term id or alias is defined twice",
+    "CB029": "the file cannot be read as a case file (a link, not a regular file, or too large)",
+    "CB030": "the file still has a TODO left by 'casebook new'",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.code} {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """The path as a person typed it: relative to the working directory if inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def did_you_mean(value: str, choices, cutoff: float = 0.6) -> str:
+    """'; did you mean 'x'?' for the closest choice, or '' if none is close."""
+    match = difflib.get_close_matches(str(value).lower(), [str(c) for c in choices], n=1, cutoff=cutoff)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def summary_line(problems: list[Problem]) -> str:
+    files = len({p.path for p in problems})
+    noun = "problem" if len(problems) == 1 else "problems"
+    where = "file" if files == 1 else "files"
+    return f"{len(problems)} {noun} in {files} {where}"
