@@ -75,15 +75,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load_config(config_file: str, **overrides):
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     if not Path(config_file).is_file():
         raise UsageError(f"no MkDocs configuration at '{config_file}'; run casebook from the repository's top folder")
     _mkdocs_logging(overrides.pop("verbose", False))
     try:
         config = load_config(config_file, **overrides)
-    except ConfigurationError as error:
-        raise UsageError(f"{config_file}: {error}") from None
+    except (ConfigurationError, Abort) as error:
+        raise UsageError(f"{config_file}: {str(error).strip()}") from None
     plugin = config.plugins.get("casebook")
     if plugin is None:
         raise UsageError(f"{config_file} does not enable the 'casebook' plugin")

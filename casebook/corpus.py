@@ -73,8 +73,8 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
     all_cases = case_paths(cases_dir) if cases_dir.is_dir() else []
     vocabularies, vocab_docs = read_vocabularies(vocabulary_dir)
     ctx = Context(vocabularies=vocabularies, case_ids={p.stem for p in all_cases})
-    wanted = set(only) if only is not None else None
-    checked_vocab = [d for d in vocab_docs if wanted is None or d.path in wanted]
+    wanted = {p.resolve() for p in only} if only is not None else None
+    checked_vocab = [d for d in vocab_docs if wanted is None or d.path.resolve() in wanted]
     for doc in checked_vocab:
         _run(doc, VOCABULARY_RULES, ctx)
 

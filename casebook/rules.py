@@ -63,7 +63,7 @@ def rule_vocabulary_terms(doc: Document, ctx: Context) -> Found:
             known = vocabulary.resolve(term)
             hint = f"; use its id '{known}'" if known else did_you_mean(term, vocabulary.terms)
             yield doc.line_of((key, index)), "CB013", (
-                f"unknown {key[:-1]} '{term}'{hint} (terms are listed in cases/vocabulary/{key}.yml)")
+                f"unknown {key[:-1]} '{term}'{hint} (the terms are in cases/vocabulary/{key}.yml)")
 
 
 def rule_sections(doc: Document, ctx: Context) -> Found:
@@ -81,8 +81,8 @@ def rule_sections(doc: Document, ctx: Context) -> Found:
     for section in doc.body.sections:
         if section.title not in order:
             yield section.line, "CB018", (
-                f"unknown section '{section.title}'{did_you_mean(section.title, order)}; "
-                f"a {kind} has: {', '.join(order)}")
+                f"unknown section '{section.title}'{did_you_mean(section.title, order)} "
+                f"(a {kind} has: {', '.join(order)})")
             continue
         if section.title in seen:
             yield section.line, "CB018", f"section '{section.title}' appears twice (first on line {seen[section.title]})"
@@ -146,8 +146,8 @@ def rule_metric_sources(doc: Document, ctx: Context) -> Found:
         source = metric.get("source")
         if isinstance(source, str) and source not in known:
             yield doc.line_of(("metrics", index, "source")), "CB021", (
-                f"metric cites unknown source '{source}'{did_you_mean(source, known)}; "
-                f"sources: {', '.join(sorted(known)) or 'none'}")
+                f"metric cites unknown source '{source}'{did_you_mean(source, known)} "
+                f"(this case's sources: {', '.join(sorted(known)) or 'none'})")
 
 
 def rule_citations(doc: Document, ctx: Context) -> Found:

@@ -126,7 +126,7 @@ def _check_object(value: dict, schema: dict, path: Path_) -> Iterator[Finding]:
         if key not in properties and schema.get("additionalProperties") is False:
             yield path + (key,), "CB008", (
                 f"unknown key '{key}'{' in ' + prefix.strip() if prefix else ''}"
-                f"{did_you_mean(key, properties)}; allowed: {', '.join(properties)}")
+                f"{did_you_mean(key, properties)} (allowed: {', '.join(properties)})")
     required = list(schema.get("required", []))
     for rule in schema.get("allOf", []):
         if _matches(value, rule.get("if", {})):
