@@ -10,6 +10,7 @@ from __future__ import annotations
 
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 DATE = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
+SOURCE_DATE = DATE[:-1] + "|^undated$"
 # Plain text on one line: no line breaks, so that a value can never start a
 # new Markdown block in a generated page.
 ONE_LINE = r"^[^\r\n]*$"
@@ -60,8 +61,8 @@ SOURCE_SCHEMA = {
         "url": {"type": "string", "pattern": r"^\S+$", "maxLength": 500,
                 "description": "Where to read it; must be https."},
         "publisher": _text("Who published it (the company's blog, a conference, a journal).", 120),
-        "date": {"type": "string", "pattern": DATE,
-                 "description": "Publication date: YYYY-MM-DD, YYYY-MM or YYYY."},
+        "date": {"type": "string", "pattern": SOURCE_DATE,
+                 "description": "Publication date: YYYY-MM-DD, YYYY-MM or YYYY; 'undated' for a page that shows none."},
         "primary": {"type": "boolean",
                     "description": "True for the company's own engineering post, talk or paper."},
     },

@@ -161,6 +161,7 @@ def register_hints() -> None:
     from . import schema
     hint(schema.KEBAB, "use lowercase letters, digits and single hyphens, e.g. 'read-replicas'")
     hint(schema.DATE, "write a date as YYYY-MM-DD, YYYY-MM or YYYY")
+    hint(schema.SOURCE_DATE, "write a date as YYYY-MM-DD, YYYY-MM or YYYY, or 'undated' if the page shows none")
     hint(schema.ONE_LINE, "it must fit on one line")
     hint(schema.MIGRATION, "write a migration as 'From -> To', e.g. 'Go -> Rust'")
     hint(r"^\S+$", "a URL has no spaces")
