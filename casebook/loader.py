@@ -23,6 +23,8 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)")
 ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 CASE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
 CITATION = re.compile(r"\[@([^\]\s]*)\]")
+CODE_SPAN = re.compile(r"(`+).*?\1")
+HTML_TAG = re.compile(r"<(?!https?://|mailto:)(/?[A-Za-z][A-Za-z0-9-]*|!--)")
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Body:
     h1_lines: list[int] = field(default_factory=list)
     links: list[tuple[int, str]] = field(default_factory=list)       # (line, target)
     citations: list[tuple[int, str]] = field(default_factory=list)   # (line, source id)
+    html: list[tuple[int, str]] = field(default_factory=list)        # (line, tag name)
     words: int = 0
 
 
@@ -248,6 +251,8 @@ def parse_body(text: str, first_line: int) -> Body:
             body.links.append((number, match.group(1)))
         for match in CITATION.finditer(line):
             body.citations.append((number, match.group(1)))
+        for match in HTML_TAG.finditer(CODE_SPAN.sub("", line)):
+            body.html.append((number, match.group(1)))
     close()
     return body
 

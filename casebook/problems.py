@@ -39,6 +39,7 @@ RULES: dict[str, str] = {
     "CB028": "a vocabulary term id or alias is defined twice",
     "CB029": "the file cannot be read as a case file (a link, not a regular file, or too large)",
     "CB030": "the file still has a TODO left by 'casebook new'",
+    "CB031": "the body contains raw HTML; case bodies are Markdown only",
 }
 
 

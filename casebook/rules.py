@@ -188,6 +188,14 @@ def rule_migrations(doc: Document, ctx: Context) -> Found:
                     f"migration '{move}': '{name}' is not in technologies.{side}{did_you_mean(name, listed)}")
 
 
+def rule_no_raw_html(doc: Document, ctx: Context) -> Found:
+    """The body is Markdown only: no raw HTML tags or comments outside code (CB031)."""
+    for line, tag in doc.body.html:
+        shown = "<!--" if tag == "!--" else f"<{tag}>"
+        yield line, "CB031", (f"raw HTML {shown} in the body; write Markdown instead "
+                              "(put HTML you want to show inside `code`)")
+
+
 def rule_no_todo(doc: Document, ctx: Context) -> Found:
     """No 'TODO' marker from the scaffold is left in the front matter or the body (CB030)."""
     for path, line in sorted(doc.lines.items(), key=lambda kv: kv[1]):
@@ -210,7 +218,7 @@ def _value_at(data, path: tuple):
 
 CASE_RULES: list[Callable[[Document, Context], Found]] = [
     rule_schema, rule_id_matches_file, rule_vocabulary_terms, rule_sections, rule_diagrams,
-    rule_sources, rule_metric_sources, rule_citations, rule_case_links, rule_migrations, rule_no_todo,
+    rule_sources, rule_metric_sources, rule_citations, rule_case_links, rule_migrations, rule_no_raw_html, rule_no_todo,
 ]
 
 

@@ -40,6 +40,7 @@ EXPECTED = {
     "cb026-migration": [(13, "CB026")],
     "cb027-h1": [(42, "CB027")],
     "cb030-todo": [(74, "CB030")],
+    "cb031-raw-html": [(76, "CB031")],
 }
 
 
