@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"casebook {args.command}: {error}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:  # output piped into head or less, which stopped reading
+        sys.stderr.close()
+        return 1
     except KeyboardInterrupt:
         print("casebook: interrupted", file=sys.stderr)
         return 130

@@ -72,7 +72,10 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
     vocabulary_dir = vocabulary_dir or default_vocabulary_dir(cases_dir)
     all_cases = case_paths(cases_dir) if cases_dir.is_dir() else []
     vocabularies, vocab_docs = read_vocabularies(vocabulary_dir)
-    ctx = Context(vocabularies=vocabularies, case_ids={p.stem for p in all_cases})
+    # A link may point to any case beside the files being checked, or in cases_dir.
+    folders = {p.parent for p in only or [] if p.suffix == ".md"}
+    known = {p.stem for p in all_cases} | {p.stem for folder in folders for p in case_paths(folder)}
+    ctx = Context(vocabularies=vocabularies, case_ids=known)
     wanted = {p.resolve() for p in only} if only is not None else None
     checked_vocab = [d for d in vocab_docs if wanted is None or d.path.resolve() in wanted]
     for doc in checked_vocab:

@@ -17,6 +17,9 @@ import yaml
 from .problems import Problem, display_path
 
 MAX_FILE_BYTES = 1_000_000
+# LibYAML's C parser when PyYAML was built with it (the PyPI wheels are): the
+# same safe loading, many times faster on a large corpus.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 12
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)")
@@ -125,7 +128,7 @@ def parse_yaml(doc: Document, text: str, first_line: int):
     try:
         depth = 0
         refused = False
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=SAFE_LOADER):
             line = _yaml_line(event.start_mark, first_line)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 doc.problem(line, "CB005", "YAML anchors and aliases (& and *) are not allowed; write the value out")
@@ -143,7 +146,7 @@ def parse_yaml(doc: Document, text: str, first_line: int):
                 depth -= 1
         if refused:
             return None
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = (error.problem or error.context or "invalid YAML").strip()
