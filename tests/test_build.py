@@ -1,0 +1,40 @@
+"""End to end: the real cases build strictly, every page is there, nothing points off-site."""
+
+import re
+
+from casebook.corpus import read_corpus
+from conftest import ROOT
+
+
+def test_real_cases_build_strictly_with_every_page(built_site):
+    corpus = read_corpus(ROOT / "cases").corpus
+    assert len(corpus.cases) >= 3
+    for case in corpus.cases:
+        page = built_site / "cases" / case.id / "index.html"
+        assert page.is_file(), case.id
+        html = page.read_text()
+        assert "Related cases" in html and case.outcome.split()[0] in html
+    for vocabulary in ("patterns", "domains"):
+        for term in corpus.vocabulary(vocabulary).terms:
+            assert (built_site / vocabulary / term / "index.html").is_file()
+    assert (built_site / "assets" / "casebook" / "mermaid.min.js").stat().st_size > 100_000
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    loads = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=\"(https?:)?//", re.I)
+    offenders = []
+    for page in built_site.rglob("*.html"):
+        for match in loads.finditer(page.read_text()):
+            tag = page.read_text()[match.start():match.start() + 120]
+            if 'rel="canonical"' not in tag and "rel=\"alternate\"" not in tag:
+                offenders.append((page.relative_to(built_site), tag))
+    assert offenders == []
+
+
+def test_navigation_is_bounded(built_site):
+    """No case page is listed in the navigation of another page."""
+    corpus = read_corpus(ROOT / "cases").corpus
+    home = (built_site / "index.html").read_text()
+    nav = home[home.index('md-nav--primary'):]
+    nav = nav[:nav.index("</nav>")]
+    assert not any(f"cases/{case.id}/" in nav for case in corpus.cases)
