@@ -121,3 +121,26 @@ def test_contributing_lists_every_rule_with_its_meaning():
     text = (ROOT / "CONTRIBUTING.md").read_text()
     for code, meaning in RULES.items():
         assert re.search(rf"^\| `?{code}`? \| {re.escape(meaning)} \|", text, re.M), code
+
+
+def _front_matter(path):
+    from casebook.loader import load_document
+    return load_document(path).data
+
+
+@pytest.mark.parametrize("name", ["cb007-missing-key", "cb008-unknown-key", "cb009-wrong-type",
+                                  "cb010-bad-value", "cb014-duplicate-entry"])
+def test_json_schema_library_agrees_on_invalid(name):
+    """The schema the validator interprets is real JSON Schema: a standard validator rejects the same files."""
+    import jsonschema
+    from casebook.schema import CASE_SCHEMA
+    errors = list(jsonschema.Draft202012Validator(CASE_SCHEMA).iter_errors(_front_matter(INVALID / f"{name}.md")))
+    assert errors
+
+
+def test_json_schema_library_agrees_on_valid():
+    import jsonschema
+    from casebook.schema import CASE_SCHEMA
+    jsonschema.Draft202012Validator.check_schema(CASE_SCHEMA)
+    for path in sorted((FIXTURES / "valid").glob("*.md")) + sorted((ROOT / "cases").glob("*.md")):
+        jsonschema.validate(_front_matter(path), CASE_SCHEMA, cls=jsonschema.Draft202012Validator)
