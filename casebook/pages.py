@@ -66,12 +66,20 @@ def sortable(table: str) -> str:
     return f'<div class="cb-sortable" markdown>\n\n{table}\n</div>\n'
 
 
+# Index pages are wide tables: give them the whole width (Material's page meta).
+WIDE = "---\nhide: [navigation, toc]\n---\n\n"
+
+
 def table(headers: list[str], rows: list[list[str]], align: str = "") -> str:
     aligns = align or "l" * len(headers)
     rule = ["---:" if a == "r" else "---" for a in aligns]
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def plural(count: int, one: str, many: str = "") -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def by_title(cases) -> list[Case]:
@@ -198,7 +206,7 @@ def render_cases_index(corpus: Corpus) -> str:
         ])
     headers = ["Case", "Company", "Year", "Kind", "Level", "Patterns", "Best improvement", "Key outcome"]
     count = len(corpus.cases)
-    return (f"# All cases\n\n{count} case{'s' if count != 1 else ''}. Select a column heading to sort.\n\n"
+    return (f"{WIDE}# All cases\n\n{count} case{'s' if count != 1 else ''}. Select a column heading to sort.\n\n"
             + sortable(table(headers, rows)))
 
 
@@ -209,7 +217,7 @@ def render_vocabulary_index(corpus: Corpus, vocabulary: str) -> str:
     rows = [[link(t.name, here, term_page(vocabulary, t.id)), text(t.definition), str(len(counts[t.id]))] for t in terms]
     title = vocabulary.capitalize()
     version = corpus.vocabulary(vocabulary).version
-    return (f"# {title}\n\n{len(terms)} {vocabulary} in vocabulary version {version}.\n\n"
+    return (f"{WIDE}# {title}\n\n{len(terms)} {vocabulary} in vocabulary version {version}.\n\n"
             + sortable(table([title[:-1], "Definition", "Cases"], rows, "llr")))
 
 
@@ -261,7 +269,7 @@ def render_group_index(title: str, folder: str, groups) -> str:
     here = f"{folder}/index.md"
     rows = [[link(name, here, f"{folder}/{slug}.md"), str(len(cases))]
             for slug, (name, cases) in sorted(groups.items(), key=lambda kv: (kv[1][0].lower(), kv[0]))]
-    return f"# {title}\n\n" + sortable(table([title.rstrip("s").replace("Companie", "Company"), "Cases"], rows, "lr"))
+    return f"{WIDE}# {title}\n\n" + sortable(table([title.rstrip("s").replace("Companie", "Company"), "Cases"], rows, "lr"))
 
 
 def render_company_page(name: str, cases: list[Case]) -> str:
@@ -286,8 +294,9 @@ def render_home_stats(corpus: Corpus) -> str:
     for case in corpus.cases:
         kinds[case.kind] += 1
     stats = [
-        (f"{len(corpus.cases)} cases", "cases/index.md",
-         f"{kinds['case']} company case studies, {kinds['design']} system designs"),
+        (plural(len(corpus.cases), "case"), "cases/index.md",
+         f"{plural(kinds['case'], 'company case study', 'company case studies')}, "
+         f"{plural(kinds['design'], 'system design')}"),
         (f"{len(corpus.patterns.terms)} patterns", "patterns/index.md", "reusable techniques, each with its cases"),
         (f"{len(corpus.domains.terms)} domains", "domains/index.md", "areas of engineering"),
         (f"{len(companies(corpus))} companies", "companies/index.md", "whose systems are described"),
