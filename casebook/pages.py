@@ -205,8 +205,7 @@ def render_cases_index(corpus: Corpus) -> str:
             text(case.outcome),
         ])
     headers = ["Case", "Company", "Year", "Kind", "Level", "Patterns", "Best improvement", "Key outcome"]
-    count = len(corpus.cases)
-    return (f"{WIDE}# All cases\n\n{count} case{'s' if count != 1 else ''}. Select a column heading to sort.\n\n"
+    return (f"{WIDE}# All cases\n\n{plural(len(corpus.cases), 'case')}. Select a column heading to sort.\n\n"
             + sortable(table(headers, rows)))
 
 
@@ -274,7 +273,7 @@ def render_group_index(title: str, folder: str, groups) -> str:
 
 def render_company_page(name: str, cases: list[Case]) -> str:
     here = company_page(name)
-    return f"# {text(name)}\n\n{len(cases)} case{'s' if len(cases) != 1 else ''}, newest first.\n\n" + \
+    return f"# {text(name)}\n\n{plural(len(cases), 'case')}, newest first.\n\n" + \
         _case_table(by_year(cases), here, with_company=False)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 DATE = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
-SOURCE_DATE = DATE[:-1] + "|^undated$"
+SOURCE_DATE = "^(?:" + DATE[1:-1] + "|undated)$"
 # Plain text on one line: no line breaks, so that a value can never start a
 # new Markdown block in a generated page.
 ONE_LINE = r"^[^\r\n]*$"

@@ -144,3 +144,13 @@ def test_json_schema_library_agrees_on_valid():
     jsonschema.Draft202012Validator.check_schema(CASE_SCHEMA)
     for path in sorted((FIXTURES / "valid").glob("*.md")) + sorted((ROOT / "cases").glob("*.md")):
         jsonschema.validate(_front_matter(path), CASE_SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+@pytest.mark.parametrize("date, ok", [("2020", True), ("2020-02", True), ("2020-02-04", True), ("undated", True),
+                                      ("2020-13", False), ("2020-02-30x", False), ("undated yet", False), ("", False)])
+def test_source_dates(tmp_path, date, ok):
+    text = (FIXTURES / "valid" / "alpha-read-states.md").read_text().replace("date: 2020-06", f"date: '{date}'")
+    (tmp_path / "alpha-read-states.md").write_text(text)
+    (tmp_path / "beta-chat-fanout.md").write_text((FIXTURES / "valid" / "beta-chat-fanout.md").read_text())
+    found = problems(tmp_path / "alpha-read-states.md", cases_dir=tmp_path)
+    assert [(p.line, p.code) for p in found] == ([] if ok else [(38, "CB010")])
