@@ -1,8 +1,13 @@
+import functools
+import http.server
 import os
 import socket
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -37,3 +42,82 @@ def built_site(tmp_path_factory, site_url):
     result = run_casebook("build", "--site-dir", site, env={"CASEBOOK_SITE_URL": site_url})
     assert result.returncode == 0, result.stdout + result.stderr
     return site
+
+
+# Browser tests: Debian's Chromium through Playwright, never a downloaded browser.
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+@contextmanager
+def serving(directory, port=0):
+    """Serve a built site on localhost for the duration of a with-block; yields its URL."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def server(built_site, site_url):
+    """The real site, served at the URL it was built for."""
+    with serving(built_site, urlparse(site_url).port) as url:
+        yield url
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed: run 'apt-get install chromium' (make test does it as root)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page that records every request and every console error."""
+
+    def __init__(self, browser, color_scheme="light"):
+        self.context = browser.new_context(color_scheme=color_scheme)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def foreign_requests(self):
+        return [u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1", "localhost")
+                and not u.startswith(("data:", "blob:"))]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser):
+    pages = []
+
+    def make(color_scheme="light"):
+        pages.append(Watched(browser, color_scheme))
+        return pages[-1]
+    yield make
+    for w in pages:
+        assert w.foreign_requests() == [], "requests left localhost"
+        assert w.errors == [], "console errors"
+        w.close()

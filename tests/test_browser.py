@@ -1,83 +1,12 @@
 """What only a browser shows: search, diagrams (also after instant navigation and in
 dark mode), no request leaving localhost, no console errors. Headless Debian Chromium."""
 
-import functools
-import http.server
-import threading
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 
 from casebook.corpus import read_corpus
 from conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(built_site, site_url):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", urlparse(site_url).port), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed: run 'apt-get install chromium' (make test does it as root)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-class Watched:
-    """A page that records every request and every console error."""
-
-    def __init__(self, browser, color_scheme="light"):
-        self.context = browser.new_context(color_scheme=color_scheme)
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def foreign_requests(self):
-        return [u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1", "localhost")
-                and not u.startswith(("data:", "blob:"))]
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def watched(browser):
-    pages = []
-
-    def make(color_scheme="light"):
-        pages.append(Watched(browser, color_scheme))
-        return pages[-1]
-    yield make
-    for w in pages:
-        assert w.foreign_requests() == [], "requests left localhost"
-        assert w.errors == [], "console errors"
-        w.close()
 
 
 @pytest.fixture(scope="module")
