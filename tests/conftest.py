@@ -49,8 +49,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 
-pytestmark = pytest.mark.browser
-
 
 @contextmanager
 def serving(directory, port=0):
