@@ -8,7 +8,7 @@ from pathlib import Path
 from .loader import Document, load_document, load_yaml_file
 from .model import Case, Corpus, Term, Vocabulary
 from .problems import Problem
-from .rules import CASE_RULES, VOCABULARY_RULES, Context
+from .rules import CASE_RULES, STORY_KEYS, VOCABULARY_RULES, Context
 
 VOCABULARIES = ("patterns", "domains")
 RELATED_LIMIT = 5
@@ -86,6 +86,7 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
     for doc in docs:
         _run(doc, CASE_RULES, ctx)
     _check_unique_ids(docs)
+    _check_story_order(docs)
 
     problems = sorted(p for doc in checked_vocab + docs for p in doc.problems)
     if problems or only is not None:
@@ -94,6 +95,22 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
     link_related(cases)
     return Result([], Corpus(cases=cases, patterns=ctx.vocabularies["patterns"],
                              domains=ctx.vocabularies["domains"]))
+
+
+def _check_story_order(docs: list[Document]) -> None:
+    """CB010: a case supersedes or revisits only cases of the same year or earlier."""
+    years = {d.data.get("id"): d.data.get("year") for d in docs if isinstance(d.data, dict)}
+    for doc in docs:
+        if not isinstance(doc.data, dict) or not isinstance(doc.data.get("year"), int):
+            continue
+        for key in STORY_KEYS:
+            targets = doc.data.get(key)
+            for index, target in enumerate(targets if isinstance(targets, list) else []):
+                year = years.get(target)
+                if isinstance(year, int) and year > doc.data["year"]:
+                    doc.problem(doc.line_of((key, index)), "CB010", (
+                        f"'{key}' names '{target}' from {year}, later than this case ({doc.data['year']}); "
+                        f"the later case should name the earlier one"))
 
 
 def _check_unique_ids(docs: list[Document]) -> None:

@@ -114,6 +114,8 @@ class Case:
     body: str
     words: int
     path: str = ""
+    supersedes: tuple[str, ...] = ()
+    revisits: tuple[str, ...] = ()
     related: list["Case"] = field(default_factory=list)
 
     @property
@@ -142,6 +144,7 @@ class Case:
             metrics=tuple(Metric(**m) for m in data["metrics"]),
             sources=tuple(Source(**s) for s in data["sources"]),
             body=body, words=words, path=path,
+            supersedes=tuple(data.get("supersedes", ())), revisits=tuple(data.get("revisits", ())),
         )
 
 

@@ -172,6 +172,22 @@ def rule_case_links(doc: Document, ctx: Context) -> Found:
             yield line, "CB025", f"link to '{target}': no case has that id{hint}; link to a case as (case-id.md)"
 
 
+STORY_KEYS = ("supersedes", "revisits")
+
+
+def rule_story_links(doc: Document, ctx: Context) -> Found:
+    """'supersedes' and 'revisits' name other existing cases (CB025, CB010)."""
+    for key in STORY_KEYS:
+        for index, target in enumerate(_list(doc.data.get(key))):
+            if not isinstance(target, str):
+                continue
+            line = doc.line_of((key, index))
+            if target == doc.data.get("id"):
+                yield line, "CB010", f"'{key}' names this case itself; name an earlier case"
+            elif target not in ctx.case_ids:
+                yield line, "CB025", f"'{key}' names '{target}': no case has that id{did_you_mean(target, ctx.case_ids)}"
+
+
 def rule_migrations(doc: Document, ctx: Context) -> Found:
     """Each migration 'A -> B' has A among technologies before and B among after (CB026)."""
     tech = doc.data.get("technologies")
@@ -218,7 +234,7 @@ def _value_at(data, path: tuple):
 
 CASE_RULES: list[Callable[[Document, Context], Found]] = [
     rule_schema, rule_id_matches_file, rule_vocabulary_terms, rule_sections, rule_diagrams,
-    rule_sources, rule_metric_sources, rule_citations, rule_case_links, rule_migrations, rule_no_raw_html, rule_no_todo,
+    rule_sources, rule_metric_sources, rule_citations, rule_case_links, rule_story_links, rule_migrations, rule_no_raw_html, rule_no_todo,
 ]
 
 

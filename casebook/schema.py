@@ -50,6 +50,16 @@ def _names(description: str) -> dict:
     }
 
 
+def _case_ids(description: str) -> dict:
+    return {
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": True,
+        "items": {"type": "string", "pattern": KEBAB},
+        "description": description,
+    }
+
+
 SOURCE_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -119,6 +129,8 @@ CASE_SCHEMA = {
             "items": {"type": "string", "pattern": MIGRATION},
             "description": "Moves from one technology to another, written 'From -> To'.",
         },
+        "supersedes": _case_ids("Earlier cases whose system this change replaced (e.g. the same store moved twice)."),
+        "revisits": _case_ids("Earlier cases about the same system that this one returns to, without replacing it."),
         "metrics": {"type": "array", "items": METRIC_SCHEMA,
                     "description": "Before/after measurements; every one cites a source."},
         "sources": {"type": "array", "minItems": 1, "items": SOURCE_SCHEMA,

@@ -1,6 +1,7 @@
 """One fixture per validation rule: each breaks exactly that rule, on a known line."""
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ EXPECTED = {
     "cb008-unknown-key": [(7, "CB008")],
     "cb009-wrong-type": [(6, "CB009")],
     "cb010-bad-value": [(9, "CB010")],
+    "cb010-story-self": [(13, "CB010")],
     "cb011-id-mismatch": [(2, "CB011")],
     "cb013-unknown-term": [(11, "CB013")],
     "cb014-duplicate-entry": [(11, "CB014")],
@@ -37,6 +39,7 @@ EXPECTED = {
     "cb023-no-primary": [(27, "CB023")],
     "cb024-http-url": [(36, "CB024")],
     "cb025-bad-link": [(66, "CB025")],
+    "cb025-story-link": [(13, "CB025")],
     "cb026-migration": [(13, "CB026")],
     "cb027-h1": [(42, "CB027")],
     "cb030-todo": [(74, "CB030")],
@@ -154,3 +157,14 @@ def test_source_dates(tmp_path, date, ok):
     (tmp_path / "beta-chat-fanout.md").write_text((FIXTURES / "valid" / "beta-chat-fanout.md").read_text())
     found = problems(tmp_path / "alpha-read-states.md", cases_dir=tmp_path)
     assert [(p.line, p.code) for p in found] == ([] if ok else [(38, "CB010")])
+
+
+def test_a_case_names_only_earlier_cases_in_its_story(tmp_path):
+    source = (FIXTURES / "valid" / "alpha-read-states.md").read_text()
+    shutil.copy(FIXTURES / "valid" / "beta-chat-fanout.md", tmp_path)
+    (tmp_path / "alpha-read-states.md").write_text(source.replace("\nmigrations:", "\nsupersedes: [later-case]\nmigrations:"))
+    (tmp_path / "later-case.md").write_text(source.replace("id: alpha-read-states", "id: later-case")
+                                            .replace("year: 2020", "year: 2023"))
+    found = read_corpus(tmp_path, VOCABULARY).problems
+    assert [(p.path.rsplit("/", 1)[-1], p.line, p.code) for p in found] == [("alpha-read-states.md", 13, "CB010")]
+    assert "from 2023, later than this case (2020)" in found[0].message
