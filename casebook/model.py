@@ -116,6 +116,7 @@ class Case:
     path: str = ""
     supersedes: tuple[str, ...] = ()
     revisits: tuple[str, ...] = ()
+    front_matter: dict = field(default_factory=dict, repr=False)  # as read, for the open-data export
     related: list["Case"] = field(default_factory=list)
 
     @property
@@ -126,6 +127,10 @@ class Case:
     def technologies(self) -> tuple[str, ...]:
         seen = dict.fromkeys(self.before + self.after)
         return tuple(seen)
+
+    @property
+    def primary_source(self) -> Source:
+        return next((s for s in self.sources if s.primary), self.sources[0])
 
     @property
     def best_factor(self) -> float | None:
@@ -145,6 +150,7 @@ class Case:
             sources=tuple(Source(**s) for s in data["sources"]),
             body=body, words=words, path=path,
             supersedes=tuple(data.get("supersedes", ())), revisits=tuple(data.get("revisits", ())),
+            front_matter=data,
         )
 
 

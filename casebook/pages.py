@@ -10,12 +10,17 @@ import html
 import posixpath
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import yaml
 
 from .loader import CITATION, fenced_lines
-from .model import Case, Corpus, Term, format_factor, format_number, slugify
+from .explore import (KIND_NAMES, LEVEL_NAMES, WIDE, case_page, company_page, explore_pages, plural, slugify,
+                      story_links, technology_page, term_page)
+from .explore import esc as html_text
+from .model import Case, Corpus, Term, format_factor, format_number
 
-LEVEL_NAMES = {"intro": "Intro", "intermediate": "Intermediate", "advanced": "Advanced"}
-KIND_NAMES = {"case": "Case study", "design": "System design"}
 # The characters Python-Markdown (with tables) lets a backslash escape.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+.!|-])")
 
@@ -26,9 +31,11 @@ def text(value: object) -> str:
     return html.escape(escaped, quote=True)
 
 
-def html_text(value: object) -> str:
-    """Contributor text inside a raw HTML element, where Markdown is not processed."""
-    return html.escape(str(value), quote=True)
+def page_title(value: object) -> str:
+    """The page's '# ' title, led by the same title as page meta: Material writes an h1's
+    text into <title> through Jinja's striptags, which turns &lt; back into live '<'."""
+    meta = yaml.safe_dump({"title": html_text(value)}, allow_unicode=True, width=1_000_000)
+    return f"---\n{meta}---\n\n# {text(value)}\n"
 
 
 def url(value: str) -> str:
@@ -41,22 +48,6 @@ def rel(from_page: str, to_page: str) -> str:
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
 
 
-def case_page(case: Case) -> str:
-    return f"cases/{case.id}.md"
-
-
-def term_page(vocabulary: str, term_id: str) -> str:
-    return f"{vocabulary}/{term_id}.md"
-
-
-def company_page(name: str) -> str:
-    return f"companies/{slugify(name)}.md"
-
-
-def technology_page(name: str) -> str:
-    return f"technologies/{slugify(name)}.md"
-
-
 def link(label: str, from_page: str, to_page: str) -> str:
     return f"[{text(label)}]({rel(from_page, to_page)})"
 
@@ -64,10 +55,6 @@ def link(label: str, from_page: str, to_page: str) -> str:
 def sortable(table: str) -> str:
     """Wrap a Markdown table so the site's script lets a reader sort it by any column."""
     return f'<div class="cb-sortable" markdown>\n\n{table}\n</div>\n'
-
-
-# Index pages are wide tables: give them the whole width (Material's page meta).
-WIDE = "---\nhide: [navigation, toc]\n---\n\n"
 
 
 def table(headers: list[str], rows: list[list[str]], align: str = "") -> str:
@@ -78,10 +65,6 @@ def table(headers: list[str], rows: list[list[str]], align: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def plural(count: int, one: str, many: str = "") -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def by_title(cases) -> list[Case]:
     return sorted(cases, key=lambda c: (c.title.lower(), c.id))
 
@@ -90,12 +73,31 @@ def by_year(cases) -> list[Case]:
     return sorted(cases, key=lambda c: (-c.year, c.title.lower(), c.id))
 
 
+@dataclass(frozen=True)
+class SiteInfo:
+    """What pages need beyond the cases: where their source files live, and when each changed."""
+
+    repo_url: str = ""            # e.g. https://github.com/org/casebook; empty: no edit or correction links
+    branch: str = "main"
+    cases_path: str = "cases"     # the cases folder, relative to the repository root
+    dates: dict = field(default_factory=dict)  # case id -> (added, last changed), ISO dates from git
+
+    def edit_url(self, case: Case) -> str:
+        return f"{self.repo_url}/edit/{self.branch}/{self.cases_path}/{case.id}.md"
+
+    def correction_url(self, case: Case) -> str:
+        query = urlencode({"template": "correction.yml", "case": case.id, "title": f"Correction: {case.id}"})
+        return f"{self.repo_url}/issues/new?{query}"
+
+
 # --- case pages -----------------------------------------------------------
 
-def render_case_page(case: Case, corpus: Corpus) -> str:
+def render_case_page(case: Case, corpus: Corpus, site: SiteInfo | None = None,
+                     story: dict | None = None) -> str:
     here = case_page(case)
+    site = site or SiteInfo()
     numbers = {source.id: index for index, source in enumerate(case.sources, 1)}
-    out = [f"# {text(case.title)}\n", '<div class="cb-card" markdown>\n', f'<p class="cb-summary">{html_text(case.summary)}</p>\n']
+    out = [page_title(case.title), '<div class="cb-card" markdown>\n', f'<p class="cb-summary">{html_text(case.summary)}</p>\n']
     out.append(f'<p class="cb-outcome"><strong>Key outcome:</strong> {html_text(case.outcome)}</p>\n')
     facts = []
     if case.company:
@@ -106,6 +108,8 @@ def render_case_page(case: Case, corpus: Corpus) -> str:
     facts.append(("Patterns", _terms(corpus, "patterns", case.patterns, here)))
     if case.before or case.after:
         facts.append(("Technologies", _technologies(case, here)))
+    for relation, other in (story or {}).get(case.id, []):
+        facts.append((relation.capitalize(), link(other.title, here, case_page(other))))
     facts.append(("Level", LEVEL_NAMES[case.level]))
     facts.append(("Reading time", f"{case.reading_minutes} min"))
     out.append('<div class="cb-facts" markdown>\n')
@@ -127,7 +131,22 @@ def render_case_page(case: Case, corpus: Corpus) -> str:
     out.append("\n</div>\n\n</div>\n")
     out.append(render_body(case.body, numbers))
     out.append(_related_section(case, corpus, here))
+    out.append(_page_meta(case, site))
     return "\n".join(out)
+
+
+def _page_meta(case: Case, site: SiteInfo) -> str:
+    """Last change (from git), and where to edit the file or report a mistake."""
+    parts = []
+    added, changed = site.dates.get(case.id, (None, None))
+    parts.append(f"Last changed {changed}" if changed else "Not yet committed")
+    source = f"{site.cases_path}/{case.id}.md"
+    if site.repo_url:
+        parts.append(f"[Edit `{source}`]({url(site.edit_url(case))}){{rel=\"noopener\"}}")
+        parts.append(f"[Report a correction]({url(site.correction_url(case))}){{rel=\"noopener\"}}")
+    else:
+        parts.append(f"Source file `{source}`")
+    return '\n<div class="cb-page-meta" markdown>\n\n' + " · ".join(parts) + "\n\n</div>\n"
 
 
 def _cite(source_id: str, numbers: dict[str, int]) -> str:
@@ -192,23 +211,6 @@ def _case_table(cases, here: str, with_company: bool = True) -> str:
     return sortable(table(headers, _case_rows(cases, here, with_company)))
 
 
-def render_cases_index(corpus: Corpus) -> str:
-    here = "cases/index.md"
-    rows = []
-    for case in by_title(corpus.cases):
-        rows.append([
-            link(case.title, here, case_page(case)),
-            link(case.company, here, company_page(case.company)) if case.company else "—",
-            str(case.year), KIND_NAMES[case.kind], LEVEL_NAMES[case.level],
-            _terms(corpus, "patterns", case.patterns, here),
-            format_factor(case.best_factor) if case.best_factor else "—",
-            text(case.outcome),
-        ])
-    headers = ["Case", "Company", "Year", "Kind", "Level", "Patterns", "Best improvement", "Key outcome"]
-    return (f"{WIDE}# All cases\n\n{plural(len(corpus.cases), 'case')}. Select a column heading to sort.\n\n"
-            + sortable(table(headers, rows)))
-
-
 def render_vocabulary_index(corpus: Corpus, vocabulary: str) -> str:
     here = f"{vocabulary}/index.md"
     counts = _term_cases(corpus, vocabulary)
@@ -231,7 +233,7 @@ def _term_cases(corpus: Corpus, vocabulary: str) -> dict[str, list[Case]]:
 def render_term_page(corpus: Corpus, vocabulary: str, term: Term) -> str:
     here = term_page(vocabulary, term.id)
     terms = corpus.vocabulary(vocabulary).terms
-    out = [f"# {text(term.name)}\n", f'<p class="cb-definition">{html_text(term.definition)}</p>\n']
+    out = [page_title(term.name), f'<p class="cb-definition">{html_text(term.definition)}</p>\n']
     if term.aliases:
         out.append(f"**Also called:** {text(', '.join(term.aliases))}\n")
     for heading, prose in (("What it is", term.what_it_is), ("When it pays", term.when_it_pays),
@@ -241,9 +243,24 @@ def render_term_page(corpus: Corpus, vocabulary: str, term: Term) -> str:
         related = ", ".join(link(terms[r].name, here, term_page(vocabulary, r)) for r in term.related if r in terms)
         out.append(f"**Related {vocabulary}:** {related}\n")
     cases = by_year(_term_cases(corpus, vocabulary)[term.id])
-    out.append(f"## Cases ({len(cases)})\n")
-    out.append(_case_table(cases, here) if cases else f"No case applies this {vocabulary[:-1]} yet.\n")
+    if vocabulary == "patterns":
+        out.append(f"## Known uses ({len(cases)})\n")
+        out.append(_known_uses(cases, here) if cases else "No case applies this pattern yet.\n")
+    else:
+        out.append(f"## Cases ({len(cases)})\n")
+        out.append(_case_table(cases, here) if cases else f"No case applies this {vocabulary[:-1]} yet.\n")
     return "\n".join(out)
+
+
+def _known_uses(cases, here: str) -> str:
+    """Who applied a pattern, when, with what outcome, and where it is told (ATT&CK's procedure examples)."""
+    rows = []
+    for case in cases:
+        source = case.primary_source
+        rows.append([text(case.company or KIND_NAMES[case.kind]), link(case.title, here, case_page(case)),
+                     str(case.year), text(case.outcome),
+                     f"[{text(source.title)}]({url(source.url)}){{rel=\"noopener\"}}"])
+    return sortable(table(["Company", "Case", "Year", "Outcome", "Source"], rows))
 
 
 def _groups(corpus: Corpus, names_of) -> dict[str, tuple[str, list[Case]]]:
@@ -273,7 +290,7 @@ def render_group_index(title: str, folder: str, groups) -> str:
 
 def render_company_page(name: str, cases: list[Case]) -> str:
     here = company_page(name)
-    return f"# {text(name)}\n\n{plural(len(cases), 'case')}, newest first.\n\n" + \
+    return f"{page_title(name)}\n{plural(len(cases), 'case')}, newest first.\n\n" + \
         _case_table(by_year(cases), here, with_company=False)
 
 
@@ -284,7 +301,7 @@ def render_technology_page(name: str, cases: list[Case]) -> str:
         role = "before and after" if name in case.before and name in case.after else \
             "before (replaced)" if name in case.before else "after (adopted)"
         rows.append(_case_rows([case], here)[0][:3] + [role, text(case.outcome)])
-    return (f"# {text(name)}\n\nCases that used {text(name)} before or after their change.\n\n"
+    return (f"{page_title(name)}\nCases that used {text(name)} before or after their change.\n\n"
             + sortable(table(["Case", "Company", "Year", "Role", "Key outcome"], rows)))
 
 
@@ -303,15 +320,27 @@ def render_home_stats(corpus: Corpus) -> str:
     ]
     out = ['<div class="cb-stats" markdown>\n']
     out += [f"- [**{label}**]({target}) — {note}" for label, target, note in stats]
-    out.append("\n</div>\n\n## Newest cases\n")
+    out.append("\n</div>\n\n## Explore\n")
+    out += [f"- [{label}]({target}) — {note}" for label, target, note in (
+        ("All cases", "cases/index.md", "filter by domain, pattern, company, technology, year, level and kind"),
+        ("Metrics explorer", "metrics/index.md", "every before/after measurement, sortable by improvement"),
+        ("Technology migrations", "migrations/index.md", "every recorded move from one technology to another"),
+        ("Pattern map", "map/index.md", "which patterns each domain uses, with counts"),
+        ("Timeline", "timeline/index.md", "cases by year, and each company's story in order"))]
+    out.append("\n## Newest cases\n")
     out.append(_case_table(by_year(corpus.cases)[:5], "index.md"))
+    out.append("\n## Open data\n")
+    out.append("The data behind every page, free to reuse ([about the files](data/index.md)): "
+               "[cases.json](cases.json) · [cases.csv](cases.csv) · "
+               "[JSON Schema of a case](schema/case.json) · [Atom feed](feed.xml)\n")
     return "\n".join(out)
 
 
-def generate_pages(corpus: Corpus) -> dict[str, str]:
+def generate_pages(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown."""
-    pages = {case_page(case): render_case_page(case, corpus) for case in corpus.cases}
-    pages["cases/index.md"] = render_cases_index(corpus)
+    story = story_links(corpus)
+    pages = {case_page(case): render_case_page(case, corpus, site, story) for case in corpus.cases}
+    pages.update(explore_pages(corpus))
     for vocabulary in ("patterns", "domains"):
         pages[f"{vocabulary}/index.md"] = render_vocabulary_index(corpus, vocabulary)
         for term in corpus.vocabulary(vocabulary).terms.values():

@@ -17,7 +17,9 @@ from mkdocs.structure.files import File, Files
 
 from .corpus import default_vocabulary_dir, read_corpus
 from .model import Corpus
-from .pages import generate_pages, render_home_stats
+from .history import case_dates, repository_path
+from .opendata import DATA_PAGE, open_data
+from .pages import SiteInfo, generate_pages, render_home_stats
 from .problems import summary_line
 
 ASSETS = Path(__file__).parent / "assets"
@@ -30,6 +32,12 @@ class CasebookConfig(Config):
     cases_dir = c.Type(str, default="cases")
     vocabulary_dir = c.Optional(c.Type(str))
     mermaid_js = c.Type(str, default="node_modules/mermaid/dist/mermaid.min.js")
+    # Where the repository is browsed (https://github.com/org/repo): case pages then link to their
+    # source file for editing and to the correction form. Empty: no such links.
+    repo_url = c.Type(str, default="")
+    repo_branch = c.Type(str, default="main")
+    # Read each case's added / last-changed dates from git (one `git log` for the folder).
+    git_dates = c.Type(bool, default=True)
 
 
 def mermaid_missing_message(path: Path) -> str:
@@ -54,6 +62,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.resolve_paths(config)
         config.extra_css.append(f"{ASSET_URI}/casebook.css")
         config.extra_javascript.append(f"{ASSET_URI}/casebook.js")
+        config.extra_javascript.append(f"{ASSET_URI}/explore.js")
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -65,14 +74,23 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 raise PluginError(f"the cases do not validate:\n{lines}\n{summary_line(result.problems)}")
             corpus = result.corpus
         self._corpus = corpus
-        for path, markdown in generate_pages(corpus).items():
+        site = self.site_info()
+        for path, markdown in generate_pages(corpus, site).items():
             files.append(File.generated(config, path, content=markdown))
+        files.append(File.generated(config, "data/index.md", content=DATA_PAGE))
+        for path, content in open_data(corpus, site, config.site_url or "/").items():
+            files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"{ASSET_URI}/{asset.name}", abs_src_path=str(asset)))
         if not self.mermaid_js.is_file():
             raise PluginError(mermaid_missing_message(self.mermaid_js))
         files.append(File.generated(config, f"{ASSET_URI}/mermaid.min.js", abs_src_path=str(self.mermaid_js)))
         return files
+
+    def site_info(self) -> SiteInfo:
+        dates = case_dates(self.cases_dir) if self.config.git_dates else {}
+        return SiteInfo(repo_url=self.config.repo_url.rstrip("/"), branch=self.config.repo_branch,
+                        cases_path=repository_path(self.cases_dir) or self.cases_dir.name, dates=dates)
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri == "index.md" and HOME_MARKER in markdown:

@@ -85,7 +85,8 @@ def test_build_from_another_folder(tmp_path):
     assert (site / "cases" / "alpha-read-states" / "index.html").is_file()
     assert not (site / "cases" / "beta-chat-fanout" / "index.html").read_text().count("Traceback")
     # only the fixture cases: the real ones are not mixed in
-    assert sorted(p.name for p in (site / "cases").iterdir() if p.is_dir()) == ["alpha-read-states", "beta-chat-fanout"]
+    assert sorted(p.name for p in (site / "cases").iterdir() if p.is_dir()) == ["alpha-read-states", "alpha-read-states-sharded",
+                                                                                   "beta-chat-fanout"]
 
 
 def test_new_scaffold_validates_except_its_todos(tmp_path):

@@ -1,5 +1,6 @@
 """The generated pages, from the fixture corpus: content, links, escaping, determinism."""
 
+import html
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,10 @@ def test_improvement_factor_respects_direction():
 
 def test_page_set(pages, corpus):
     expected = {"cases/index.md", "patterns/index.md", "domains/index.md", "companies/index.md",
-                "technologies/index.md", "cases/alpha-read-states.md", "cases/beta-chat-fanout.md",
-                "companies/alpha-corp.md", "technologies/go.md", "technologies/rust.md", "technologies/tokio.md"}
+                "technologies/index.md", "metrics/index.md", "migrations/index.md", "map/index.md",
+                "timeline/index.md", "companies/alpha-corp.md"}
+    expected |= {f"cases/{c.id}.md" for c in corpus.cases}
+    expected |= {f"technologies/{t}.md" for t in ("go", "rust", "tokio", "glommio")}
     expected |= {f"patterns/{t}.md" for t in corpus.patterns.terms} | {f"domains/{t}.md" for t in corpus.domains.terms}
     assert set(pages) == expected
 
@@ -63,30 +66,35 @@ def test_citations_become_numbered_links_outside_code():
 
 def test_related_cases_ranked_by_shared_terms(corpus, pages):
     alpha = next(c for c in corpus.cases if c.id == "alpha-read-states")
-    assert [c.id for c in alpha.related] == ["beta-chat-fanout"]
+    # both share one pattern (2) and one domain (1): the tie goes to the newer case
+    assert [c.id for c in alpha.related] == ["beta-chat-fanout", "alpha-read-states-sharded"]
     related = pages["cases/alpha-read-states.md"].split("## Related cases")[1]
     assert "[Designing chat fan\\-out](beta-chat-fanout.md)" in related
     assert "Caching, Low\\-latency real\\-time" in related
 
 
-def test_pattern_page_has_prose_then_cases(pages):
+def test_pattern_page_has_prose_then_known_uses(pages, corpus):
     page = pages["patterns/caching.md"]
-    assert page.index("## What it is") < page.index("## When it pays") < page.index("## What it costs") < page.index("## Cases (2)")
+    assert page.index("## What it is") < page.index("## When it pays") < page.index("## What it costs") < page.index("## Known uses (3)")
     assert "**Related patterns:** [Sharding](sharding.md)" in page
-    cases = page.split("## Cases (2)")[1]
-    # newest first
-    assert cases.index("beta-chat-fanout.md") < cases.index("alpha-read-states.md")
-    sharding = pages["patterns/sharding.md"].split("## Cases (1)")[1]
-    assert "beta-chat-fanout.md" in sharding and "alpha-read-states.md" not in sharding
+    uses = page.split("## Known uses (3)")[1]
+    assert uses.index("beta-chat-fanout.md") < uses.index("alpha-read-states-sharded.md") < uses.index("alpha-read-states.md)")
+    # company, case, year, outcome, and the case's primary source
+    assert ("| Alpha Corp | [Alpha shards its read\\-state store](../cases/alpha-read-states-sharded.md) | 2023 | "
+            "p99 latency halved again and daily timeouts stopped\\. | "
+            "[Sharding read states](https://example.com/alpha/shards){rel=\"noopener\"} |") in uses
+    sharding = pages["patterns/sharding.md"].split("## Known uses (2)")[1]
+    assert "beta-chat-fanout.md" in sharding and "alpha-read-states.md)" not in sharding
+    assert "## Cases (" in pages["domains/storage-and-databases.md"]
 
 
 def test_indexes_list_every_case_with_outcome(pages, corpus):
     index = pages["cases/index.md"]
     for case in corpus.cases:
-        assert f"]({case.id}.md)" in index
-        assert text(case.outcome) in index
-    assert '<div class="cb-sortable" markdown>' in index
-    assert "| [Alpha Corp](alpha-corp.md) | 1 |" in pages["companies/index.md"]
+        assert f'<a href="../{case.id}/">' not in index  # links are relative to cases/
+        assert f'<a href="{case.id}/">' in index
+        assert html.escape(case.outcome) in index
+    assert "| [Alpha Corp](alpha-corp.md) | 2 |" in pages["companies/index.md"]
     tech = pages["technologies/go.md"]
     assert "before (replaced)" in tech and "alpha-read-states.md" in tech
     assert "after (adopted)" in pages["technologies/rust.md"]

@@ -65,7 +65,7 @@ def test_every_invalid_fixture_is_expected():
 def test_valid_fixtures_pass():
     result = read_corpus(FIXTURES / "valid", VOCABULARY)
     assert result.problems == []
-    assert sorted(c.id for c in result.corpus.cases) == ["alpha-read-states", "beta-chat-fanout"]
+    assert sorted(c.id for c in result.corpus.cases) == ["alpha-read-states", "alpha-read-states-sharded", "beta-chat-fanout"]
 
 
 def test_messages_suggest_the_fix():

@@ -56,7 +56,9 @@
   }
 
   function cellKey(row, index) {
-    var text = (row.cells[index] ? row.cells[index].textContent : "").trim();
+    var cell = row.cells[index];
+    if (cell && cell.dataset.sort !== undefined) return [0, parseFloat(cell.dataset.sort)];
+    var text = (cell ? cell.textContent : "").trim();
     if (/^-?[\d.,]+/.test(text)) {
       var number = parseFloat(text.replace(/,/g, ""));
       if (!isNaN(number)) return [0, number];
@@ -65,7 +67,9 @@
   }
 
   function sortTable(table, index, header) {
-    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    // A first click sorts ascending, or descending where the heading says so (improvements).
+    var current = header.getAttribute("aria-sort");
+    var ascending = current === "none" ? header.dataset.first !== "descending" : current !== "ascending";
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
