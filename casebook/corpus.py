@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,14 +101,15 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
 
 def _check_story_order(docs: list[Document]) -> None:
     """CB010: a case supersedes or revisits only cases of the same year or earlier."""
-    years = {d.data.get("id"): d.data.get("year") for d in docs if isinstance(d.data, dict)}
+    years = {d.data["id"]: d.data.get("year") for d in docs
+             if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}  # a wrong type is CB009's
     for doc in docs:
         if not isinstance(doc.data, dict) or not isinstance(doc.data.get("year"), int):
             continue
         for key in STORY_KEYS:
             targets = doc.data.get(key)
             for index, target in enumerate(targets if isinstance(targets, list) else []):
-                year = years.get(target)
+                year = years.get(target) if isinstance(target, str) else None
                 if isinstance(year, int) and year > doc.data["year"]:
                     doc.problem(doc.line_of((key, index)), "CB010", (
                         f"'{key}' names '{target}' from {year}, later than this case ({doc.data['year']}); "
@@ -128,14 +131,35 @@ def _check_unique_ids(docs: list[Document]) -> None:
             first[key] = doc
 
 
+# Shared patterns count twice as much as shared domains.
+RELATED_WEIGHTS = {"patterns": 2, "domains": 1}
+
+
 def relatedness(a: Case, b: Case) -> int:
-    """Shared patterns count twice as much as shared domains."""
-    return 2 * len(set(a.patterns) & set(b.patterns)) + len(set(a.domains) & set(b.domains))
+    return sum(weight * len(set(getattr(a, name)) & set(getattr(b, name))) for name, weight in RELATED_WEIGHTS.items())
 
 
 def link_related(cases: list[Case]) -> None:
-    for case in cases:
-        scored = [(relatedness(case, other), other) for other in cases if other is not case]
-        scored = [(score, other) for score, other in scored if score > 0]
-        scored.sort(key=lambda pair: (-pair[0], -pair[1].year, pair[1].title.lower()))
-        case.related = [other for _, other in scored[:RELATED_LIMIT]]
+    """Each case's RELATED_LIMIT most related cases: highest relatedness(), then newest, then by title.
+
+    Scores are summed from the cases listed under each shared pattern and domain
+    instead of comparing every pair of cases, which made a 2,000-case build spend
+    seconds here. Cases that tie on all three keep their order in `cases`.
+    """
+    postings: dict[tuple[str, str], list[int]] = {}   # (vocabulary, term) -> indexes of its cases
+    for index, case in enumerate(cases):
+        for vocabulary in RELATED_WEIGHTS:
+            for term in set(getattr(case, vocabulary)):
+                postings.setdefault((vocabulary, term), []).append(index)
+    order = [(-case.year, case.title.lower(), index) for index, case in enumerate(cases)]
+    for index, case in enumerate(cases):
+        scores: Counter[int] = Counter()
+        for vocabulary, weight in RELATED_WEIGHTS.items():
+            for term in set(getattr(case, vocabulary)):
+                for _ in range(weight):   # Counter.update counts in C: faster than adding weight per case
+                    scores.update(postings[(vocabulary, term)])
+        del scores[index]
+        # Only cases scoring at least the RELATED_LIMIT-th best score can make the list.
+        cutoff = min(heapq.nlargest(RELATED_LIMIT, scores.values()), default=0)
+        best = sorted((-score, *order[other]) for other, score in scores.items() if score >= cutoff)
+        case.related = [cases[key[-1]] for key in best[:RELATED_LIMIT]]

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import yaml
+from markdown.extensions.attr_list import get_attrs_and_remainder
 
 from .problems import Problem, display_path
 
@@ -22,12 +23,24 @@ MAX_FILE_BYTES = 1_000_000
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 12
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)")
+# A fence exactly as pymdownx.superfences opens one at the start of a line: a
+# language and at most an attribute list. Anything it would not take as a fence
+# is read as text here too, so no markup hides from the checks inside a "fence"
+# that the page would show as text.
+FENCE = re.compile(r"^(`{3,}|~{3,})(?:[ \t]*\.?([\w#.+-]+)(?=[\t ]|$))?[ \t]*(?:\{([^\n]*)\})?[ \t]*$")
 ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 CASE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
 CITATION = re.compile(r"\[@([^\]\s]*)\]")
-CODE_SPAN = re.compile(r"(`+).*?\1")
+BACKTICKS = re.compile(r"`+")
+# What a double-quoted YAML escape can make but no text holds: control characters
+# (other than tab) and lone surrogates, which cannot even be written out as UTF-8.
+NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 HTML_TAG = re.compile(r"<(?!https?://|mailto:)(/?[A-Za-z][A-Za-z0-9-]*|!--)")
+# Where a URL starts: an inline link or image, or a reference definition.
+LINK_TARGET = re.compile(r"\]\(([^)]*)\)?")
+REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:(.*)$")
+# An attribute list as Python-Markdown's attr_list finds it: {: ...} or {...}.
+ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)\}")
 
 
 @dataclass
@@ -45,6 +58,8 @@ class Body:
     links: list[tuple[int, str]] = field(default_factory=list)       # (line, target)
     citations: list[tuple[int, str]] = field(default_factory=list)   # (line, source id)
     html: list[tuple[int, str]] = field(default_factory=list)        # (line, tag name)
+    urls: list[tuple[int, str]] = field(default_factory=list)        # (line, link or image URL)
+    attributes: list[tuple[int, str]] = field(default_factory=list)  # (line, attribute list text)
     words: int = 0
 
 
@@ -128,14 +143,22 @@ def parse_yaml(doc: Document, text: str, first_line: int):
     try:
         depth = 0
         refused = False
+        alias_lines: set[int] = set()
         for event in yaml.parse(text, Loader=SAFE_LOADER):
             line = _yaml_line(event.start_mark, first_line)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                doc.problem(line, "CB005", "YAML anchors and aliases (& and *) are not allowed; write the value out")
+                if line not in alias_lines:  # once a line: an alias bomb has thousands
+                    doc.problem(line, "CB005", "YAML anchors and aliases (& and *) are not allowed; write the value out")
+                    alias_lines.add(line)
                 refused = True
             elif getattr(event, "tag", None) and isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) \
                     and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
                 doc.problem(line, "CB005", f"YAML tags such as '{event.tag}' are not allowed; write a plain value")
+                refused = True
+            if isinstance(event, yaml.ScalarEvent) and NOT_TEXT.search(event.value):
+                char = NOT_TEXT.search(event.value).group()
+                doc.problem(line, "CB004", f"the value has the escaped character U+{ord(char):04X}, which is not text "
+                            "(a control character or half a surrogate pair); write the character itself")
                 refused = True
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
@@ -198,26 +221,67 @@ def _plain(doc: Document, node, path: tuple, first_line: int):
     return value
 
 
+def _fence_opening(line: str) -> tuple[str, str] | None:
+    """(fence marker, language) if superfences opens a fence on this line."""
+    opened = FENCE.match(line)
+    if not opened:
+        return None
+    language = opened.group(2) or ""
+    if opened.group(3) is not None:
+        attributes, rest = get_attrs_and_remainder(opened.group(3))
+        if rest or any(name not in ("id", ".") for name, _ in attributes):
+            return None  # options superfences may refuse: treat the line as text
+        classes = [value for name, value in attributes if name == "."]
+        language = language or (classes[0] if classes else "")
+    return opened.group(1), language.lower()
+
+
 def fenced_lines(text: str):
     """(offset, line, fence info or None, opens a fence) for each line.
 
     info is None outside fences, else the fence's language ('' if none).
 
-    Fence opening and closing lines count as inside. One reader of fences
-    serves both the validator and the page generator.
+    Fence opening and closing lines count as inside. A fence is closed only by
+    its own marker, and one never closed is no fence (as for superfences): then
+    it and all that follows are text. One reader of fences serves both the
+    validator and the page generator.
     """
-    fence: tuple[str, int, str] | None = None
-    for offset, line in enumerate(text.split("\n")):
-        opened = FENCE.match(line)
-        if fence:
-            yield offset, line, fence[2], False
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= fence[1] and not opened.group(2):
-                fence = None
-        elif opened:
-            fence = (opened.group(1)[0], len(opened.group(1)), opened.group(2).lower())
-            yield offset, line, fence[2], True
-        else:
-            yield offset, line, None, False
+    lines = text.split("\n")
+    info: list[str | None] = [None] * len(lines)
+    opens = [False] * len(lines)
+    index = 0
+    while index < len(lines):
+        opened = _fence_opening(lines[index])
+        if opened is None:
+            index += 1
+            continue
+        closing = re.compile(re.escape(opened[0]) + r"[ \t]*")
+        end = next((j for j in range(index + 1, len(lines)) if closing.fullmatch(lines[j])), None)
+        if end is None:
+            break
+        info[index:end + 1] = [opened[1]] * (end + 1 - index)
+        opens[index] = True
+        index = end + 1
+    for offset, line in enumerate(lines):
+        yield offset, line, info[offset], opens[offset]
+
+
+def without_code(line: str) -> str | None:
+    """The line with its code spans removed, or None if a code span might run onto
+    another line: Python-Markdown pairs backticks across the lines of a paragraph,
+    so only a line whose every backtick run closes on the line can be read alone."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(line)]
+    out, last, index = [], 0, 0
+    while index < len(runs):
+        start, end = runs[index]
+        if (len(line[:start]) - len(line[:start].rstrip("\\"))) % 2:
+            return None  # an escaped backtick: leave the pairing to the parser
+        close = next((j for j in range(index + 1, len(runs)) if runs[j][1] - runs[j][0] == end - start), None)
+        if close is None:
+            return None
+        out.append(line[last:start])
+        last, index = runs[close][1], close + 1
+    return "".join(out) + line[last:]
 
 
 def parse_body(text: str, first_line: int) -> Body:
@@ -229,14 +293,33 @@ def parse_body(text: str, first_line: int) -> Body:
         if current is not None:
             current.text = "\n".join(chunks).strip()
 
+    # Once a line's code spans cannot be told alone, the rest of its paragraph is
+    # checked as it stands (code included): never less than the page will show.
+    whole = False
     for offset, line, info, opening in fenced_lines(text):
         number = first_line + offset
         if info is not None:
+            whole = False
+            if opening:  # superfences reads an attribute list on the opening line
+                _scan_attributes(body, number, line)
             if current is not None:
                 chunks.append(line)
                 if info == "mermaid" and opening:
                     current.diagrams += 1
             continue
+        if not line.strip():
+            whole = False
+        prose = None if whole else without_code(line)
+        if prose is None:
+            whole, prose = True, line
+        _scan_attributes(body, number, prose)
+        for match in HTML_TAG.finditer(prose):
+            body.html.append((number, match.group(1)))
+        for match in LINK_TARGET.finditer(prose):
+            body.urls.append((number, match.group(1)))
+        reference = REFERENCE.match(prose)
+        if reference:
+            body.urls.append((number, reference.group(1)))
         heading = ATX.match(line)
         if heading and len(heading.group(1)) <= 2:
             if len(heading.group(1)) == 1:
@@ -254,10 +337,13 @@ def parse_body(text: str, first_line: int) -> Body:
             body.links.append((number, match.group(1)))
         for match in CITATION.finditer(line):
             body.citations.append((number, match.group(1)))
-        for match in HTML_TAG.finditer(CODE_SPAN.sub("", line)):
-            body.html.append((number, match.group(1)))
     close()
     return body
+
+
+def _scan_attributes(body: Body, number: int, line: str) -> None:
+    for match in ATTR_LIST.finditer(line):
+        body.attributes.append((number, match.group(0)))
 
 
 def load_document(path: Path) -> Document:
@@ -270,8 +356,9 @@ def load_document(path: Path) -> Document:
     if split is None:
         return doc
     data = parse_yaml(doc, *split)
-    if data is not None and not isinstance(data, dict):
-        doc.problem(2, "CB009", "the front matter should be a mapping of keys to values")
+    if not isinstance(data, dict):
+        if data is not None or not doc.problems:  # a list, a value, or 'null' / '~'
+            doc.problem(2, "CB009", "the front matter should be a mapping of keys to values")
         data = None
     doc.data = data
     doc.body = parse_body(doc.body_text, doc.body_line)
@@ -285,8 +372,9 @@ def load_yaml_file(path: Path) -> Document:
     if text is None:
         return doc
     data = parse_yaml(doc, text, 1)
-    if data is not None and not isinstance(data, dict):
-        doc.problem(1, "CB009", "the file should be a mapping of keys to values")
+    if not isinstance(data, dict):
+        if data is not None or not doc.problems:
+            doc.problem(1, "CB009", "the file should be a mapping of keys to values")
         data = None
     doc.data = data
     return doc

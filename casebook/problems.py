@@ -40,6 +40,9 @@ RULES: dict[str, str] = {
     "CB029": "the file cannot be read as a case file (a link, not a regular file, or too large)",
     "CB030": "the file still has a TODO left by 'casebook new'",
     "CB031": "the body contains raw HTML; case bodies are Markdown only",
+    "CB032": "a link or image in the body uses a scheme other than https, http or mailto (javascript:, data:)",
+    "CB033": "the body has an attribute list ({: ...}) that sets more than an id or a class",
+    "CB034": "a case id, company or technology is named like a generated index page ('index')",
 }
 
 

@@ -6,13 +6,16 @@ schema rule; the others skip what they cannot read).
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from markdown.extensions.attr_list import get_attrs_and_remainder
+
 from . import schema
 from .loader import Document
-from .model import Vocabulary
+from .model import Vocabulary, slugify
 from .problems import did_you_mean
 from .schemacheck import check
 
@@ -69,7 +72,7 @@ def rule_vocabulary_terms(doc: Document, ctx: Context) -> Found:
 def rule_sections(doc: Document, ctx: Context) -> Found:
     """Body sections: all required present, none empty, none unknown, in order (CB015-CB018, CB027)."""
     kind = doc.data.get("kind")
-    if kind not in schema.SECTIONS:
+    if not isinstance(kind, str) or kind not in schema.SECTIONS:
         return
     order = schema.section_order(kind)
     required = schema.SECTIONS[kind]["required"]
@@ -106,7 +109,7 @@ def rule_sections(doc: Document, ctx: Context) -> Found:
 def rule_diagrams(doc: Document, ctx: Context) -> Found:
     """Architecture and design sections hold a Mermaid diagram (CB019)."""
     kind = doc.data.get("kind")
-    if kind not in schema.SECTIONS:
+    if not isinstance(kind, str) or kind not in schema.SECTIONS:
         return
     for section in doc.body.sections:
         if section.title in schema.SECTIONS[kind]["diagram"] and section.text and not section.diagrams:
@@ -212,6 +215,61 @@ def rule_no_raw_html(doc: Document, ctx: Context) -> Found:
                               "(put HTML you want to show inside `code`)")
 
 
+LINK_SCHEMES = ("https", "http", "mailto")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+
+
+def link_scheme(target: str) -> str | None:
+    """The scheme a browser would follow: entities decoded, and whitespace, control
+    characters and backslashes dropped, as browsers drop them ('java&#115;cript:')."""
+    seen = re.sub(r"[\x00-\x20\x7f\\<>]", "", html.unescape(target)).lower()
+    match = _SCHEME.match(seen)
+    return match.group(1) if match else None
+
+
+def rule_link_schemes(doc: Document, ctx: Context) -> Found:
+    """Links and images in the body are relative or use https, http or mailto: never javascript: or data: (CB032)."""
+    for line, target in doc.body.urls:
+        scheme = link_scheme(target)
+        if scheme and scheme not in LINK_SCHEMES:
+            shown = target.strip()
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            yield line, "CB032", (f"link to '{shown}' uses the {scheme}: scheme; a link goes to an https:, http: "
+                                  "or mailto: address, or to a case as (case-id.md)")
+
+
+def rule_attribute_lists(doc: Document, ctx: Context) -> Found:
+    """Attribute lists ({: ...}) in the body set at most an id and classes: no event handlers, styles or URLs (CB033)."""
+    for line, found in doc.body.attributes:
+        attributes, _ = get_attrs_and_remainder(found[1:-1].lstrip(":").strip())
+        names = [name for name, _ in attributes if name not in ("id", ".", "class")]
+        if names:
+            yield line, "CB033", (f"'{found[:60]}' is read as an attribute list setting '{names[0]}'; only "
+                                  "{#id} and {.class} are allowed (to show braces, put the text in `code`)")
+
+
+RESERVED_SLUG = "index"  # cases/index, companies/index, technologies/index are the generated indexes
+
+
+def rule_reserved_names(doc: Document, ctx: Context) -> Found:
+    """No case id, company or technology would be given the page of a generated index (CB034)."""
+    case_id = doc.data.get("id")
+    if case_id == RESERVED_SLUG:
+        yield doc.line_of(("id",)), "CB034", (
+            f"the id '{case_id}' is the name of the cases index page; choose a descriptive id")
+    company = doc.data.get("company")
+    if isinstance(company, str) and slugify(company) == RESERVED_SLUG:
+        yield doc.line_of(("company",)), "CB034", (
+            f"the company '{company}' would get the page of the companies index; spell out its name")
+    tech = doc.data.get("technologies")
+    for side in ("before", "after"):
+        names = _list(tech.get(side)) if isinstance(tech, dict) else []
+        for index, name in enumerate(names):
+            if isinstance(name, str) and slugify(name) == RESERVED_SLUG:
+                yield doc.line_of(("technologies", side, index)), "CB034", (
+                    f"the technology '{name}' would get the page of the technologies index; spell out its name")
+
+
 def rule_no_todo(doc: Document, ctx: Context) -> Found:
     """No 'TODO' marker from the scaffold is left in the front matter or the body (CB030)."""
     for path, line in sorted(doc.lines.items(), key=lambda kv: kv[1]):
@@ -235,6 +293,7 @@ def _value_at(data, path: tuple):
 CASE_RULES: list[Callable[[Document, Context], Found]] = [
     rule_schema, rule_id_matches_file, rule_vocabulary_terms, rule_sections, rule_diagrams,
     rule_sources, rule_metric_sources, rule_citations, rule_case_links, rule_story_links, rule_migrations, rule_no_raw_html, rule_no_todo,
+    rule_link_schemes, rule_attribute_lists, rule_reserved_names,
 ]
 
 

@@ -44,6 +44,9 @@ EXPECTED = {
     "cb027-h1": [(42, "CB027")],
     "cb030-todo": [(74, "CB030")],
     "cb031-raw-html": [(76, "CB031")],
+    "cb032-link-scheme": [(76, "CB032"), (76, "CB032")],
+    "cb033-attribute-list": [(76, "CB033")],
+    "cb034-reserved-name": [(5, "CB034")],
 }
 
 

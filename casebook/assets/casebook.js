@@ -82,6 +82,7 @@
       cell.setAttribute("aria-sort", "none");
     });
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    table.dispatchEvent(new CustomEvent("cb-sorted", { bubbles: true }));
   }
 
   function makeSortable() {
@@ -104,6 +105,7 @@
   function onPage() {
     makeSortable();
     renderDiagrams();
+    document.querySelectorAll(".md-content a[href]").forEach(function (a) { if (a.host && a.host !== location.host) a.relList.add("noopener"); });
   }
 
   new MutationObserver(function () { renderDiagrams(); })
