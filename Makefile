@@ -6,7 +6,14 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: setup serve test build validate browser bench clean
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed .casebook/case.schema.json
+
+# The JSON Schemas editors use (CONTRIBUTING.md, "Editor setup"), generated from
+# casebook/schema.py and the vocabularies; the folder ignores itself in git.
+.casebook/case.schema.json: $(VENV)/.installed casebook/schema.py $(wildcard cases/vocabulary/*.yml)
+	mkdir -p .casebook && echo '*' > .casebook/.gitignore
+	$(BIN)/casebook schema --vocabulary --output .casebook/vocabulary.schema.json >/dev/null
+	$(BIN)/casebook schema --output $@ >/dev/null
 
 # The virtual environment with the pinned packages of pyproject.toml.
 $(VENV)/.installed: pyproject.toml
@@ -40,8 +47,9 @@ build: setup
 validate: setup
 	$(BIN)/casebook validate
 
-bench: setup
-	$(BIN)/python scripts/bench.py
+# Figures for the README's Benchmarks section; e.g. make bench BENCH_ARGS='--sizes 100 --repeats 3'
+bench: setup browser
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf site .site.* .pytest_cache
+	rm -rf site .site.* .pytest_cache .casebook

@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="PATH",
                           help="case files, vocabulary files or folders (default: every case and vocabulary file)")
     validate.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
+    validate.add_argument("--format", choices=("auto", "text", "github"), default="auto",
+                          help="github: also print each problem as a GitHub Actions annotation; "
+                               "auto (default): github when GITHUB_ACTIONS=true, else text")
 
     build = sub.add_parser("build", help="validate, then build the site strictly")
     build.add_argument("--cases", metavar="DIR", help="build from this folder of case files (default: cases/)")
@@ -49,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     add_arguments(sub.add_parser("new", help="write a new case file to fill in"))
 
     sub.add_parser("rules", help="list the validator's rule codes")
+
+    schema_cmd = sub.add_parser("schema", help="write the front-matter JSON Schema, for editors")
+    schema_cmd.add_argument("--output", metavar="PATH", help="write it to this file (default: standard output)")
+    schema_cmd.add_argument("--vocabulary", action="store_true",
+                            help="the schema of the vocabulary files instead of the case front matter")
+    schema_cmd.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
     return parser
 
 
@@ -128,12 +137,36 @@ def cmd_validate(args) -> int:
         only = [p.resolve() if not p.is_symlink() else p.absolute() for p in only]
     result = read_corpus(plugin.cases_dir, plugin.vocabulary_dir, only=only)
     return report(result.problems, checked=len(only) if only is not None else
-                  len(case_paths(plugin.cases_dir)) + len(vocabulary_paths(plugin.vocabulary_dir)))
+                  len(case_paths(plugin.cases_dir)) + len(vocabulary_paths(plugin.vocabulary_dir)),
+                  github=_github_format(args.format))
 
 
-def report(problems, checked: int) -> int:
+def _github_format(choice: str = "auto") -> bool:
+    if choice == "auto":
+        return os.environ.get("GITHUB_ACTIONS") == "true"
+    return choice == "github"
+
+
+def _escape_data(text: str) -> str:
+    # As GitHub's actions/toolkit escapes a workflow command's message.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(problem) -> str:
+    """The problem as a workflow command: GitHub shows it on the file's line in the pull request."""
+    return (f"::error file={_escape_property(problem.path)},line={problem.line},"
+            f"title={_escape_property(problem.code)}::{_escape_data(problem.message)}")
+
+
+def report(problems, checked: int, github: bool = False) -> int:
     for problem in problems:
         print(problem)
+        if github:  # the plain line stays for whoever reads the log
+            print(github_annotation(problem))
     if problems:
         print(summary_line(problems))
         return 1
@@ -158,7 +191,7 @@ def cmd_build(args) -> int:
     config, plugin = _load_config(args.config, strict=True, site_dir=str(staging), verbose=args.verbose)
     result = read_corpus(plugin.cases_dir, plugin.vocabulary_dir)
     if result.corpus is None:
-        report(result.problems, 0)
+        report(result.problems, 0)  # plain: in CI the validate step has annotated these already
         print("build stopped: the site was not changed", file=sys.stderr)
         return 1
     if not plugin.mermaid_js.is_file():
@@ -245,7 +278,35 @@ def cmd_new(args) -> int:
     return write_case(args, plugin)
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "rules": cmd_rules, "new": cmd_new}
+def cmd_schema(args) -> int:
+    import json
+
+    from .scaffold import editor_schema
+    _, plugin = _load_config(args.config)
+    text = json.dumps(editor_schema(plugin.vocabulary_dir, vocabulary_file=args.vocabulary),
+                      indent=2, ensure_ascii=False) + "\n"
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    output = Path(args.output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        temporary = output.with_name(f".{output.name}.{os.getpid()}")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(output)  # an editor never reads a half-written schema
+    except OSError as error:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            temporary.unlink()
+        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
+    print(f"wrote {_shown(output.resolve())}")
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "rules": cmd_rules, "new": cmd_new,
+            "schema": cmd_schema}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, not this __main__ copy: other modules raise
+    # casebook.cli.UsageError, which must be the class main catches.
+    from casebook.cli import main as imported_main
+    sys.exit(imported_main())

@@ -3,7 +3,7 @@
 import re
 import shutil
 
-from conftest import FIXTURES, ROOT, run_casebook
+from conftest import CASEBOOK, FIXTURES, ROOT, run_casebook
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<code>CB\d{3}) (?P<message>.+)$")
 
@@ -89,7 +89,8 @@ def test_build_from_another_folder(tmp_path):
                                                                                    "beta-chat-fanout"]
 
 
-def test_new_scaffold_validates_except_its_todos(tmp_path):
+def scratch_repository(tmp_path):
+    """An empty cases/ folder with the real vocabulary, and a configuration that points at it."""
     cases = tmp_path / "cases"
     cases.mkdir()
     shutil.copytree(ROOT / "cases" / "vocabulary", cases / "vocabulary")
@@ -97,6 +98,15 @@ def test_new_scaffold_validates_except_its_todos(tmp_path):
     config.write_text((ROOT / "mkdocs.yml").read_text()
                       .replace("vocabulary_dir: cases/vocabulary", f"vocabulary_dir: {cases / 'vocabulary'}")
                       .replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}"))
+    return cases, config
+
+
+def problem_codes(output: str) -> set[str]:
+    return {LINE.match(l)["code"] for l in output.splitlines()[:-1] if LINE.match(l)}
+
+
+def test_new_scaffold_validates_except_its_todos(tmp_path):
+    cases, config = scratch_repository(tmp_path)
     result = run_casebook("new", "--config", config, "--company", "Acme", "--title", "Queue rewrite",
                           "--year", "2021", "--domain", "reliability", "--pattern", "sharding",
                           "--before", "Python", "--after", "Go", "--source-url", "https://acme.example/blog")
@@ -110,3 +120,174 @@ def test_new_scaffold_validates_except_its_todos(tmp_path):
     path.write_text(path.read_text().replace("TODO: ", "").replace("TODO ", "").replace("TODO", "Acme"))
     final = run_casebook("validate", "--config", config, path)
     assert final.returncode == 0, final.stdout
+
+
+def test_new_without_a_terminal_names_the_missing_options(tmp_path):
+    cases, config = scratch_repository(tmp_path)
+    result = run_casebook("new", "--config", config, "--title", "Queue rewrite", "--domain", "reliability")
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("casebook new: missing --company, --year, --pattern, --source-url: give them "
+                                     "as options, or run 'casebook new' in a terminal to be asked")
+    assert list(cases.glob("*.md")) == []
+
+
+def test_new_accepts_names_and_aliases_and_suggests_the_closest_term(tmp_path):
+    cases, config = scratch_repository(tmp_path)
+    common = ["new", "--config", config, "--company", "Acme", "--title", "Queue", "--year", "2021",
+              "--source-url", "https://acme.example/blog"]
+    typo = run_casebook(*common, "--domain", "reliabilty", "--pattern", "shardng")
+    assert typo.returncode == 2
+    assert typo.stderr.strip() == ("casebook new: unknown domain 'reliabilty'; did you mean 'reliability'?; "
+                                   "unknown pattern 'shardng'; did you mean 'sharding'?")
+    alias = run_casebook(*common, "--domain", "Distributed systems at scale", "--pattern", "Sharding")
+    assert alias.returncode == 0, alias.stderr
+    text = (cases / "acme-queue.md").read_text()
+    assert "domains: [high-throughput-distributed-systems]" in text and "patterns: [sharding]" in text
+
+
+def test_interview_asks_again_until_each_answer_is_usable(tmp_path, capsys):
+    import argparse
+
+    from casebook import scaffold
+    from casebook.corpus import read_vocabularies
+
+    parser = argparse.ArgumentParser()
+    scaffold.add_arguments(parser)
+    args = parser.parse_args(["--title", "Queue rewrite"])
+    answers = iter(["", "Acme", "twenty", "1850", "2021", "reliabilty", "reliability", "Sharding, batching",
+                    "Python, Celery", "Go", "http://acme.example", "https://acme.example/blog"])
+    prompts = []
+
+    def ask(prompt):
+        prompts.append(prompt)
+        return next(answers)
+    vocabularies, _ = read_vocabularies(ROOT / "cases" / "vocabulary")
+    scaffold.Interview(ask, vocabularies, []).run(args)
+    assert (args.company, args.title, args.year) == ("Acme", "Queue rewrite", 2021)
+    assert (args.domain, args.pattern) == (["reliability"], ["sharding", "batching"])
+    assert (args.before, args.after, args.source_url) == (["Python", "Celery"], ["Go"], "https://acme.example/blog")
+    assert prompts.count("Company: ") == 2 and prompts.count("Year of the change: ") == 3
+    assert "Title: " not in prompts  # given as an option
+    said = capsys.readouterr().out
+    assert "did you mean 'reliability'?" in said
+    assert "the year must be a number from 1960 to 2100" in said
+    assert "must start with https://" in said
+    assert scaffold.missing_options(args) == []
+
+
+def _converse(command, steps, cwd, timeout=60):
+    """Run command on a pseudo-terminal; for each (expected, reply) wait for the text, then type the reply."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import time
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, close_fds=True,
+                               env={**os.environ, "TERM": "dumb"})
+    os.close(slave)
+    seen = b""
+
+    def read(until=None):
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if until is not None and until.encode() in seen:
+                return
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # the command ended and closed the terminal
+                    chunk = b""
+                if not chunk:
+                    return
+                seen += chunk
+        raise AssertionError(f"timed out waiting for {until!r}; the terminal showed:\n{seen.decode(errors='replace')}")
+    try:
+        for expected, reply in steps:
+            read(expected)
+            seen = seen.replace(expected.encode(), b"", 1)  # each prompt counts once
+            os.write(master, reply.encode())
+        read()
+        return process.wait(timeout=timeout), seen.decode(errors="replace")
+    finally:
+        process.kill()
+        os.close(master)
+
+
+def test_new_in_a_terminal_asks_completes_and_writes_a_valid_case(tmp_path):
+    cases, config = scratch_repository(tmp_path)
+    code, screen = _converse(
+        [*CASEBOOK, "new", "--config", str(config)],
+        [("Company: ", "Acme\r"), ("Title: ", "Queue rewrite\r"), ("Year of the change: ", "2021\r"),
+         ("Domains (comma-separated): ", "reliabilty\r"),
+         ("Domains (comma-separated): ", "reliab\t\r"),             # Tab completes the id
+         ("Patterns (comma-separated): ", "shardi\t, Batching\r"),
+         ("Technologies before", "Python\r"), ("Technologies after", "Go\r"),
+         ("First source URL", "https://acme.example/blog\r")], cwd=tmp_path)
+    assert code == 0, screen
+    assert "did you mean 'reliability'?" in screen
+    assert "wrote cases/acme-queue-rewrite.md" in screen
+    text = (cases / "acme-queue-rewrite.md").read_text()
+    assert "domains: [reliability]\npatterns: [sharding, batching]\n" in text
+    assert "technologies: {before: [Python], after: [Go]}" in text
+    check = run_casebook("validate", "--config", config, cases / "acme-queue-rewrite.md")
+    assert problem_codes(check.stdout) == {"CB030"}, check.stdout
+
+
+def test_github_format_annotates_each_problem(tmp_path):
+    bad = tmp_path / "bad,name.md"
+    bad.write_text("---\nid: [broken\n---\n")
+    plain = run_casebook("validate", "--format", "text", bad, env={"GITHUB_ACTIONS": "true"})
+    assert "::error" not in plain.stdout
+    for result in (run_casebook("validate", "--format", "github", bad),
+                   run_casebook("validate", bad, env={"GITHUB_ACTIONS": "true"})):
+        assert result.returncode == 1
+        lines = result.stdout.splitlines()
+        problems = [LINE.match(l) for l in lines if LINE.match(l)]
+        annotations = [l for l in lines if l.startswith("::error ")]
+        assert len(annotations) == len(problems) >= 1
+        for problem, annotation in zip(problems, annotations):
+            path = problem["path"].replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+            assert annotation == (f"::error file={path},line={problem['line']},title={problem['code']}::"
+                                  + problem["message"].replace("%", "%25"))
+        assert "%2C" in annotations[0]  # the comma in the file name cannot end the property
+
+
+def test_github_annotation_escapes_like_the_actions_toolkit():
+    from casebook.cli import github_annotation
+    from casebook.problems import Problem
+
+    problem = Problem("cases/a:b,c%.md", 7, "CB004", "bad: 100% of\r\nit, here")
+    assert github_annotation(problem) == (
+        "::error file=cases/a%3Ab%2Cc%25.md,line=7,title=CB004::bad: 100%25 of%0D%0Ait, here")
+
+
+def test_schema_command_derives_the_editor_schema_from_the_one_definition(tmp_path):
+    import json
+
+    import jsonschema
+
+    from casebook.loader import load_document
+    from casebook.schema import CASE_SCHEMA, VOCABULARY_SCHEMA
+
+    output = tmp_path / "editor" / "case.schema.json"
+    result = run_casebook("schema", "--output", output)
+    assert result.returncode == 0, result.stderr
+    derived = json.loads(output.read_text())
+    patterns = derived["properties"]["patterns"]["items"].pop("enum")
+    domains = derived["properties"]["domains"]["items"].pop("enum")
+    assert "sharding" in patterns and "reliability" in domains
+    derived.pop("$comment")
+    assert derived == json.loads(json.dumps(CASE_SCHEMA))  # nothing but the term ids was added
+    full = json.loads(output.read_text())
+    jsonschema.Draft202012Validator.check_schema(full)
+    validator = jsonschema.Draft202012Validator(full)
+    for path in sorted((ROOT / "cases").glob("*.md")):
+        assert list(validator.iter_errors(load_document(path).data)) == [], path.name
+    wrong = load_document(ROOT / "cases" / "netflix-generational-zgc.md").data | {"patterns": ["shardng"]}
+    assert [e.validator for e in validator.iter_errors(wrong)] == ["enum"]
+    stdout = run_casebook("schema", "--vocabulary")
+    assert json.loads(stdout.stdout) == json.loads(json.dumps(VOCABULARY_SCHEMA))
