@@ -7,6 +7,8 @@ and generated pages are never committed.
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -26,6 +28,17 @@ ASSETS = Path(__file__).parent / "assets"
 ASSET_URI = "assets/casebook"
 HOME_MARKER = "<!-- casebook:home -->"
 CASES_ENV = "CASEBOOK_CASES_DIR"
+# Search: Material's search box and result list, answered by casebook/assets/search.js from a
+# Pagefind index instead of Material's worker, which must download and index everything first.
+MATERIAL_WORKER = re.compile(r'("search": ")([^"]*)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
+SEARCH_WORKER = f"{ASSET_URI}/search.js"
+# What Pagefind indexes: the article, without permalink signs, diagram sources and the sortable
+# lists of cases (each case is found on its own page; indexing the lists took 3x as long).
+PAGEFIND_ARGS = ["--root-selector", "article.md-content__inner", "--exclude-selectors", ".headerlink",
+                 "--exclude-selectors", ".casebook-diagram", "--exclude-selectors", ".cb-sortable"]
+# A case's facts (company, technologies, patterns, domains) weigh most, above a page title (7):
+# searching a company, technology or pattern finds the cases that have it before its list page.
+CASE_FACTS = ('<div class="cb-facts">', '<div class="cb-facts" data-pagefind-weight="10">')
 
 
 class CasebookConfig(Config):
@@ -93,11 +106,44 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                         cases_path=repository_path(self.cases_dir) or self.cases_dir.name, dates=dates)
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        # Material's search plugin then skips the page: Pagefind indexes the site instead.
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         if page.file.src_uri == "index.md" and HOME_MARKER in markdown:
             return markdown.replace(HOME_MARKER, render_home_stats(self._corpus))
         return markdown
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return use_search_worker(output.replace(*CASE_FACTS, 1), page.file.src_uri)
+
+    def on_post_template(self, output: str, template_name: str, config) -> str:
+        return use_search_worker(output, template_name) if template_name.endswith(".html") else output
+
+    def on_post_build(self, config) -> None:
+        index_site(Path(config.site_dir))
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.cases_dir))
         server.watch(str(self.vocabulary_dir))
         return server
+
+
+def use_search_worker(html: str, name: str) -> str:
+    """Point Material's search box at the Pagefind worker; every page with a search box must."""
+    html, count = MATERIAL_WORKER.subn(rf'\1\2{SEARCH_WORKER}"', html)
+    if count == 0 and 'id="__config"' in html:
+        raise PluginError(f"{name}: Material's search worker is not where casebook expects it "
+                          "(did mkdocs-material change?); search would not work")
+    return html
+
+
+def index_site(site_dir: Path) -> None:
+    """Write the Pagefind search index into site_dir/pagefind/."""
+    try:
+        from pagefind_bin import get_executable
+        pagefind = get_executable()
+    except (ImportError, FileNotFoundError):
+        raise PluginError("Pagefind is not installed (the pagefind_bin package): run 'make setup'") from None
+    result = subprocess.run([str(pagefind), "--site", str(site_dir), "--quiet", *PAGEFIND_ARGS],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise PluginError(f"Pagefind could not index the site:\n{(result.stderr or result.stdout).strip()}")

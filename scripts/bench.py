@@ -1,0 +1,296 @@
+"""Benchmark Casebook against plain Material for MkDocs on the same pages.
+
+Usage: python scripts/bench.py [--sizes 100,500,2000] [--repeats N] [--no-real] [--no-search] [--json FILE]
+
+For the real cases and for synthetic corpora of each size (scripts/make_corpus.py) it
+measures, in one run on this machine:
+
+- validate: `casebook validate` over the whole corpus, wall time;
+- build: `casebook build` (validate, generate, strict MkDocs build, search index), wall time;
+- baseline: `mkdocs build` of plain Material on the SAME Markdown pages (the pages the plugin
+  generates, written into a docs folder), with mkdocs.yml's theme, Markdown extensions and
+  bounded navigation, and Material's own search plugin: what the site costs without Casebook;
+- the size of a case page (median), of the search index, and the peak memory of each build;
+- search: in headless Chromium, the time from a page's load event to the first search result
+  shown, for Casebook's search and for Material's built-in search on the baseline site.
+
+Every command runs in its own process, as a user runs it. Times are the median of --repeats
+runs; memory is the largest. The machine's load average is printed with the tables: other
+work on the machine slows every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from make_corpus import write_corpus  # noqa: E402
+
+CASEBOOK = [sys.executable, "-m", "casebook.cli"]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+SITE_URL = "http://127.0.0.1/"
+
+
+@dataclass
+class Row:
+    label: str
+    cases: int
+    validate: list[float] = field(default_factory=list)
+    build: list[float] = field(default_factory=list)
+    baseline: list[float] = field(default_factory=list)
+    build_rss_mb: float = 0.0
+    baseline_rss_mb: float = 0.0
+    case_page_kb: float = 0.0
+    index_mb: float = 0.0
+    baseline_index_mb: float = 0.0
+    search: list[float] = field(default_factory=list)            # seconds from load to first result
+    baseline_search: list[float] = field(default_factory=list)
+    search_kb: float = 0.0                                       # downloaded by then
+    baseline_search_kb: float = 0.0
+    query: str = ""
+
+    def median(self, name: str) -> float | None:
+        values = getattr(self, name)
+        return statistics.median(values) if values else None
+
+
+# --- running commands ------------------------------------------------------------------
+
+def timed(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, float]:
+    """(wall seconds, peak resident memory in MB) of one command, its own children included."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=out)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            out.seek(0)
+            raise SystemExit(f"bench: {' '.join(map(str, command))} failed:\n{out.read().decode(errors='replace')}")
+    return seconds, usage.ru_maxrss / 1024   # Linux reports kilobytes
+
+
+def casebook_env(cases: Path) -> dict:
+    from casebook.plugin import CASES_ENV
+    return {CASES_ENV: str(cases), "CASEBOOK_SITE_URL": SITE_URL}
+
+
+# --- the baseline: plain Material on the same pages ---------------------------------------
+
+def write_baseline(cases: Path, work: Path) -> Path:
+    """A docs folder with every page the plugin generates, and a config for plain Material; returns the config."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from casebook.corpus import read_corpus
+
+    os.environ.update(casebook_env(cases))
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    plugin = config.plugins["casebook"]
+    plugin.resolve_paths(config)
+    plugin.corpus = read_corpus(plugin.cases_dir, plugin.vocabulary_dir).corpus
+    docs = work / "docs"
+    shutil.copytree(ROOT / config.docs_dir, docs)
+    files = config.plugins.on_files(Files([]), config=config)   # the plugins' files, as in a build
+    for file in files:
+        if file.src_uri.endswith(".md"):
+            (docs / file.src_uri).parent.mkdir(parents=True, exist_ok=True)
+            (docs / file.src_uri).write_text(file.content_string, encoding="utf-8")
+    # What the plugin does to a page's Markdown (the home page's figures) is part of the page.
+    for path in docs.rglob("*.md"):
+        page = SimpleNamespace(file=SimpleNamespace(src_uri=path.relative_to(docs).as_posix()), meta={})
+        path.write_text(plugin.on_page_markdown(path.read_text(encoding="utf-8"), page=page, config=config,
+                                                files=files), encoding="utf-8")
+    # The same theme, extensions and navigation; Material's search plugin and nothing else.
+    baseline = work / "baseline.yml"
+    baseline.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {work / 'baseline-site'}\n"
+                        "strict: false\nplugins:\n  - search\n", encoding="utf-8")
+    return baseline
+
+
+# --- sizes -------------------------------------------------------------------------------
+
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def median_case_page_kb(site: Path, ids: list[str]) -> float:
+    return statistics.median((site / "cases" / i / "index.html").stat().st_size for i in ids) / 1e3
+
+
+# --- search in the browser ------------------------------------------------------------------
+
+# Runs in the page before its scripts: at the load event, type the query as a reader would
+# (Material listens to keyup), then note when the first result is in the list.
+PROBE = """
+window.addEventListener("load", () => {
+  const loaded = performance.now();
+  const box = document.querySelector("input.md-search__input");
+  box.focus();
+  box.value = QUERY;
+  box.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true}));
+  const done = () => {
+    window.__firstResult = {seconds: (performance.now() - loaded) / 1000, at: performance.timeOrigin + performance.now()};
+  };
+  if (document.querySelector(".md-search-result__link")) return done();
+  new MutationObserver((_, observer) => {
+    if (document.querySelector(".md-search-result__link")) { observer.disconnect(); done(); }
+  }).observe(document.body, {childList: true, subtree: true});
+});
+"""
+
+
+def first_result(browser, url: str, query: str) -> tuple[float, float]:
+    """(seconds from the load event to the first result, KB downloaded by then), cold cache."""
+    context = browser.new_context()
+    finished = []   # the page's and its search worker's requests
+    context.on("requestfinished", lambda request: finished.append(request))
+    try:
+        page = context.new_page()
+        page.add_init_script(PROBE.replace("QUERY", json.dumps(query)))
+        page.goto(url)
+        page.wait_for_function("window.__firstResult", timeout=120_000)
+        result = page.evaluate("window.__firstResult")
+        loaded = sum(r.sizes()["responseBodySize"] for r in finished
+                     if r.timing["startTime"] + r.timing["responseEnd"] <= result["at"])
+        return result["seconds"], loaded / 1e3
+    finally:
+        context.close()
+
+
+def measure_search(row: Row, site: Path, baseline_site: Path, repeats: int) -> None:
+    from conftest import ARGS, CHROMIUM, serving
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        print(f"bench: {CHROMIUM} is missing, search not measured (apt-get install chromium)", file=sys.stderr)
+        return
+    with sync_playwright() as playwright, serving(site) as ours, serving(baseline_site) as theirs:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            for _ in range(repeats):
+                seconds, kb = first_result(browser, ours, row.query)
+                row.search.append(seconds)
+                row.search_kb = kb
+                seconds, kb = first_result(browser, theirs, row.query)
+                row.baseline_search.append(seconds)
+                row.baseline_search_kb = kb
+        finally:
+            browser.close()
+
+
+# --- one corpus ------------------------------------------------------------------------------
+
+def bench_corpus(label: str, cases: Path, work: Path, repeats: int, search: bool) -> Row:
+    from casebook.corpus import case_paths, read_corpus
+
+    corpus = read_corpus(cases, ROOT / "cases" / "vocabulary").corpus
+    if corpus is None:
+        raise SystemExit(f"bench: {cases} does not validate")
+    ids = [case.id for case in corpus.cases]
+    row = Row(label=label, cases=len(case_paths(cases)),
+              query=next(case.company for case in corpus.cases if case.company))
+    baseline = write_baseline(cases, work)
+    site = work / "site"
+    for _ in range(repeats):   # interleaved, so that a change in load hits all three alike
+        seconds, _ = timed([*CASEBOOK, "validate"], casebook_env(cases))
+        row.validate.append(seconds)
+        seconds, rss = timed([*CASEBOOK, "build", "--cases", str(cases), "--site-dir", str(site)], casebook_env(cases))
+        row.build.append(seconds)
+        row.build_rss_mb = max(row.build_rss_mb, rss)
+        seconds, rss = timed([*MKDOCS, "build", "--quiet", "--config-file", str(baseline)], casebook_env(cases))
+        row.baseline.append(seconds)
+        row.baseline_rss_mb = max(row.baseline_rss_mb, rss)
+    baseline_site = work / "baseline-site"
+    row.case_page_kb = median_case_page_kb(site, ids)
+    row.index_mb = folder_mb(site / "pagefind") + folder_mb(site / "search")
+    row.baseline_index_mb = folder_mb(baseline_site / "search")
+    if search:
+        measure_search(row, site, baseline_site, repeats)
+    return row
+
+
+# --- output ------------------------------------------------------------------------------
+
+def fmt(value: float | None, digits: int = 2, suffix: str = "") -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}{suffix}"
+
+
+def tables(rows: list[Row]) -> str:
+    out = ["| cases | validate | build | plain Material | build / plain | build per case | case page "
+           "| search index (plain) | peak memory build (plain) |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        build, base = r.median("build"), r.median("baseline")
+        out.append(f"| {r.label} | {fmt(r.median('validate'))} s | {fmt(build, 1)} s | {fmt(base, 1)} s "
+                   f"| {fmt(build / base)}x | {fmt(1000 * build / r.cases, 1)} ms | {fmt(r.case_page_kb, 0)} KB "
+                   f"| {fmt(r.index_mb, 1)} MB ({fmt(r.baseline_index_mb, 1)} MB) "
+                   f"| {fmt(r.build_rss_mb, 0)} MB ({fmt(r.baseline_rss_mb, 0)} MB) |")
+    if any(r.search for r in rows):
+        out += ["", "| cases | query | first search result: Casebook (Pagefind) | Material's search "
+                "| downloaded by then: Casebook | Material |",
+                "| --- | --- | ---: | ---: | ---: | ---: |"]
+        for r in rows:
+            out.append(f"| {r.label} | {r.query} | {fmt(r.median('search'))} s | {fmt(r.median('baseline_search'))} s "
+                       f"| {fmt(r.search_kb, 0)} KB | {fmt(r.baseline_search_kb, 0)} KB |")
+    return "\n".join(out)
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,500,2000", help="synthetic corpus sizes, comma-separated")
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each measurement (median reported)")
+    parser.add_argument("--no-real", dest="real", action="store_false", help="skip the real cases")
+    parser.add_argument("--no-search", dest="search", action="store_false", help="skip the browser measurements")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes must be numbers separated by commas, not '{args.sizes}'")
+    if args.repeats < 1 or any(n < 1 for n in sizes):
+        parser.error("--repeats and every size must be at least 1")
+
+    print(f"bench: started, {load()}", file=sys.stderr)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-") as tmp:
+        corpora = [(f"real ({len(list((ROOT / 'cases').glob('*.md')))})", ROOT / "cases")] if args.real else []
+        for size in sizes:
+            folder = Path(tmp) / f"corpus-{size}"
+            write_corpus(size, folder)
+            corpora.append((f"{size:,}", folder))
+        for label, cases in corpora:
+            work = Path(tmp) / f"work-{len(rows)}"
+            work.mkdir()
+            print(f"bench: {label} cases ...", file=sys.stderr)
+            rows.append(bench_corpus(label, cases, work, args.repeats, args.search))
+            shutil.rmtree(work, ignore_errors=True)
+    print(tables(rows))
+    print(f"\nMeasured {time.strftime('%Y-%m-%d')}, median of {args.repeats} run(s), {load()} at the end.")
+    if args.json:
+        args.json.write_text(json.dumps({"load": load(), "repeats": args.repeats,
+                                         "rows": [asdict(r) for r in rows]}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
