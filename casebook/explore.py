@@ -1,6 +1,8 @@
 """Pages that look across all cases: the faceted catalog, the metrics explorer,
 technology migrations, the pattern map and the timeline.
 
+Their long lists carry data-pagefind-ignore: search finds each case on its own page.
+
 These pages are mostly raw HTML inside Markdown, for two reasons: table rows
 carry the data attributes the site's script filters on, and Python-Markdown
 would spend most of a large build parsing thousand-row Markdown tables. Links
@@ -30,6 +32,14 @@ LEVEL_NAMES = {"intro": "Intro", "intermediate": "Intermediate", "advanced": "Ad
 KIND_NAMES = {"case": "Case study", "design": "System design"}
 WIDE = "---\nhide: [navigation, toc]\n---\n\n"
 CHART_BARS = 30
+# The catalog and the metrics explorer show this many rows at first, with a button for more:
+# laying out a 2,000-row table is what made the page slow, not filtering it. Without
+# JavaScript every row shows. The class is set before the table is parsed, by MARK_JS.
+FIRST_ROWS = 100
+MARK_JS = '<script>document.documentElement.classList.add("cb-js")</script>\n'
+# Links inside SVG use xlink:href: Material's instant navigation rewrites the href of every
+# link it finds with a[href], and an SVG link's href cannot be set (a console error).
+SVG_NAMESPACES = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 DIAGRAM_EDGES = 60
 
 
@@ -82,6 +92,13 @@ def company_page(name: str) -> str:
 
 def technology_page(name: str) -> str:
     return f"technologies/{slugify(name)}.md"
+
+
+MORE_BUTTON = '<p><button type="button" class="md-button cb-show-more" hidden></button></p>\n'
+
+
+def later(index: int) -> str:
+    return ' class="cb-later"' if index >= FIRST_ROWS else ""
 
 
 def factor_key(factor: float | None) -> str:
@@ -156,7 +173,7 @@ def render_catalog(corpus: Corpus) -> str:
         patterns = ", ".join(a(terms["pattern"][p].name, here, term_page("patterns", p)) for p in case.patterns)
         factor = case.best_factor
         rows.append(
-            f'<tr id="{esc(case.id)}" data-year="{case.year}" data-factor="{factor_key(factor)}" '
+            f'<tr id="{esc(case.id)}"{later(len(rows))} data-year="{case.year}" data-factor="{factor_key(factor)}" '
             f'data-title="{esc(case.title.lower())}" data-text="{searchable}" {attrs}>'
             f"<td>{a(case.title, here, case_page(case))}</td><td>{company}</td><td>{case.year}</td>"
             f"<td>{KIND_NAMES[case.kind]}</td><td>{LEVEL_NAMES[case.level]}</td><td>{patterns}</td>"
@@ -167,15 +184,16 @@ def render_catalog(corpus: Corpus) -> str:
               "names": facet_names(corpus), "years": years}
     table = html_table(["Case", "Company", "Year", "Kind", "Level", "Patterns", "Best improvement", "Key outcome"],
                        rows)
-    data = json.dumps(config, ensure_ascii=True, sort_keys=True).replace("</", "<\\/")
+    # In an attribute, not a <script type="application/json">: Material's instant navigation
+    # re-runs every script element of the new page, whatever its type.
+    data = esc(json.dumps(config, ensure_ascii=True, sort_keys=True))
     return (
         f"{WIDE}# All cases\n\n"
-        f'<div class="cb-catalog" data-cb-catalog>\n'
+        f'{MARK_JS}<div class="cb-catalog" data-pagefind-ignore data-cb-catalog data-config="{data}" data-first-rows="{FIRST_ROWS}">\n'
         f'<p class="cb-catalog-status" aria-live="polite">{plural(len(corpus.cases), "case")}, by title. '
         f"Filters and sorting need JavaScript; without it this is the full list.</p>\n"
         f'<form class="cb-facets" hidden role="search" aria-label="Filter cases"></form>\n'
-        f'<div class="cb-catalog-results">\n{table}</div>\n'
-        f'<script type="application/json" class="cb-catalog-data">{data}</script>\n'
+        f'<div class="cb-catalog-results">\n{table}{MORE_BUTTON}</div>\n'
         f"</div>\n"
     )
 
@@ -206,7 +224,7 @@ def render_metrics(corpus: Corpus) -> str:
         factor = metric.factor
         searchable = esc(f"{metric.name} {metric.unit} {case.title} {case.company or ''}".lower())
         rows.append(
-            f'<tr data-factor="{factor_key(factor)}" data-text="{searchable}">'
+            f'<tr{later(len(rows))} data-factor="{factor_key(factor)}" data-text="{searchable}">'
             f"<td>{a(case.title, here, case_page(case))}</td><td>{esc(case.company or '—')}</td>"
             f"<td>{esc(metric.name)}</td>"
             f'<td data-sort="{metric.before}">{format_number(metric.before)}</td>'
@@ -227,7 +245,8 @@ def render_metrics(corpus: Corpus) -> str:
                 '<output class="cb-metric-count" aria-live="polite"></output></form>\n')
     return (f"{WIDE}# Metrics explorer\n\n{intro}\n\n"
             f"{render_factor_chart(metrics, here)}\n"
-            f'<div class="cb-metrics-explorer" data-cb-metrics>\n{controls}<div class="cb-sortable">\n{table}</div>\n</div>\n')
+            f'{MARK_JS}<div class="cb-metrics-explorer" data-pagefind-ignore data-cb-metrics data-first-rows="{FIRST_ROWS}">\n{controls}'
+            f'<div class="cb-sortable">\n{table}</div>\n{MORE_BUTTON}</div>\n')
 
 
 def render_factor_chart(metrics, here: str) -> str:
@@ -254,7 +273,7 @@ def render_factor_chart(metrics, here: str) -> str:
         width = max(x(metric.factor) - x0, 1.5)
         worse = " (worse)" if metric.factor < 1 else ""
         parts.append(
-            f'<a href="{href(here, case_page(case))}"><title>{esc(label)}: {esc(format_factor(metric.factor))}{worse}</title>'
+            f'<a xlink:href="{href(here, case_page(case))}"><title>{esc(label)}: {esc(format_factor(metric.factor))}{worse}</title>'
             f'<text x="{label_w}" y="{y + 15}" text-anchor="end" class="cb-chart-label">{esc(short)}</text>'
             f'<rect x="{x0}" y="{y + 3}" width="{width:.1f}" height="{row_h - 8}" class="cb-chart-bar"/>'
             f'<text x="{x0 + width + 6:.1f}" y="{y + 15}" class="cb-chart-value">{esc(format_factor(metric.factor))}</text></a>')
@@ -272,7 +291,7 @@ def render_factor_chart(metrics, here: str) -> str:
             if len(finite) > len(shown) else f"All {len(finite)} finite improvement factors")
     title = f"{note}, on a logarithmic scale; each bar links to its case."
     return (f'<figure class="cb-chart">\n<svg viewBox="0 0 {x0 + bar_w + 80} {height}" role="img" '
-            f'aria-labelledby="cb-chart-title" xmlns="http://www.w3.org/2000/svg">'
+            f'aria-labelledby="cb-chart-title" {SVG_NAMESPACES}>'
             f'<title id="cb-chart-title">{esc(title)}</title>{"".join(ticks)}{"".join(parts)}</svg>\n'
             f"<figcaption>{esc(title)} The table below has every value.</figcaption>\n</figure>\n")
 
@@ -309,7 +328,7 @@ def render_migrations(corpus: Corpus) -> str:
     return (f"{WIDE}# Technology migrations\n\n"
             f"{plural(len(edges), 'distinct move')} from one technology to another, from the `migrations` "
             f"field of {plural(count, 'case')}. Each arrow in the diagram links to its row in the table, which links to the cases.\n\n"
-            f"{render_migration_diagram(edges, here)}\n<div class=\"cb-sortable cb-migrations\">\n{table}</div>\n")
+            f"{render_migration_diagram(edges, here)}\n<div class=\"cb-sortable cb-migrations\" data-pagefind-ignore>\n{table}</div>\n")
 
 
 def render_migration_diagram(edges, here: str) -> str:
@@ -328,19 +347,19 @@ def render_migration_diagram(edges, here: str) -> str:
         y1, y2 = ly[old] + 10, ry[new] + 10
         x1, x2 = box_w + 4, width - box_w - 10
         label = f"{old} → {new}: {len(cases)} case{'s' if len(cases) != 1 else ''}"
-        parts.append(f'<a href="#{edge_anchor(old, new)}" class="cb-edge"><title>{esc(label)}</title>'
+        parts.append(f'<a xlink:href="#{edge_anchor(old, new)}" class="cb-edge"><title>{esc(label)}</title>'
                      f'<path d="M{x1},{y1:.1f} C{(x1 + x2) / 2},{y1:.1f} {(x1 + x2) / 2},{y2:.1f} {x2},{y2:.1f}" '
                      f'stroke-width="{min(1.5 + len(cases), 8)}" marker-end="url(#cb-arrow)"/></a>')
     for name, y in ly.items():
-        parts.append(f'<a href="{href(here, technology_page(name))}"><rect x="0" y="{y:.1f}" width="{box_w}" height="20" rx="3" class="cb-node"/>'
+        parts.append(f'<a xlink:href="{href(here, technology_page(name))}"><rect x="0" y="{y:.1f}" width="{box_w}" height="20" rx="3" class="cb-node"/>'
                      f'<text x="{box_w - 8}" y="{y + 14:.1f}" text-anchor="end">{esc(_short(name))}</text></a>')
     for name, y in ry.items():
-        parts.append(f'<a href="{href(here, technology_page(name))}"><rect x="{width - box_w}" y="{y:.1f}" width="{box_w}" height="20" rx="3" class="cb-node"/>'
+        parts.append(f'<a xlink:href="{href(here, technology_page(name))}"><rect x="{width - box_w}" y="{y:.1f}" width="{box_w}" height="20" rx="3" class="cb-node"/>'
                      f'<text x="{width - box_w + 8}" y="{y + 14:.1f}">{esc(_short(name))}</text></a>')
     note = f"The {len(shown)} most frequent of {len(edges)} moves" if len(edges) > len(shown) else f"All {len(edges)} moves"
     title = f"{note}: technologies replaced on the left, adopted on the right."
     return (f'<figure class="cb-chart cb-migration-diagram">\n<svg viewBox="0 0 {width} {height:.0f}" role="img" '
-            f'aria-labelledby="cb-migrations-title" xmlns="http://www.w3.org/2000/svg">'
+            f'aria-labelledby="cb-migrations-title" {SVG_NAMESPACES}>'
             f'<title id="cb-migrations-title">{esc(title)}</title>'
             '<defs><marker id="cb-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" '
             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="cb-arrow"/></marker></defs>'
@@ -385,7 +404,7 @@ def render_map(corpus: Corpus) -> str:
     table = html_table(heads, rows)
     return (f"{WIDE}# Pattern map\n\nHow many cases apply each pattern (rows) in each domain (columns). "
             "A case counts once in every pattern and domain it lists. Each number opens the catalog filtered to "
-            f"those cases.\n\n<div class=\"cb-map\">\n{table}</div>\n")
+            f"those cases.\n\n<div class=\"cb-map\" data-pagefind-ignore>\n{table}</div>\n")
 
 
 # --- the timeline ---------------------------------------------------------
@@ -416,7 +435,7 @@ def render_timeline(corpus: Corpus) -> str:
     if stories:
         out.append("Companies with more than one case, oldest change first. Where a case says it supersedes or "
                    "revisits another, the link is shown.\n")
-        out.append('<div class="cb-stories">')
+        out.append('<div class="cb-stories" data-pagefind-ignore>')
         for name in sorted(stories, key=str.lower):
             items = []
             for case in sorted(stories[name], key=lambda c: (c.year, c.title.lower())):
@@ -432,7 +451,7 @@ def render_timeline(corpus: Corpus) -> str:
     years: dict[int, list[Case]] = defaultdict(list)
     for case in corpus.cases:
         years[case.year].append(case)
-    out.append('<div class="cb-years">')
+    out.append('<div class="cb-years" data-pagefind-ignore>')
     for year in sorted(years, reverse=True):
         items = "".join(f"<li>{a(c.title, here, case_page(c))} <span class=\"cb-muted\">— "
                         f"{esc(c.company or KIND_NAMES[c.kind])}</span></li>"

@@ -54,7 +54,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 def serving(directory, port=0):
     """Serve a built site on localhost for the duration of a with-block; yields its URL."""
     handler = functools.partial(QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    httpd = QuietServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -69,6 +69,11 @@ def server(built_site, site_url):
     """The real site, served at the URL it was built for."""
     with serving(built_site, urlparse(site_url).port) as url:
         yield url
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a browser closing a connection early (navigation) is not a test failure
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

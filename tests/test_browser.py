@@ -4,6 +4,7 @@ dark mode), no request leaving localhost, no console errors. Headless Debian Chr
 import pytest
 
 from casebook.corpus import read_corpus
+from casebook.model import slugify
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -35,25 +36,49 @@ def wait_for_svgs(page, count):
     assert page.locator("pre.casebook-diagram").count() == 0
 
 
-def test_search_finds_a_case_by_company(watched, server, corpus):
+def ranked(page, server, query) -> list[str]:
+    """The results for query, best first, as site paths ('cases/x/'), once the whole query is answered."""
+    search(page, query)
+    # Material links each result with ?h=<the words it answered>: wait for the last query, not a prefix.
+    words = " ".join(query.lower().split())
+    page.wait_for_function(
+        "words => { const a = document.querySelector('.md-search-result__item > .md-search-result__link');"
+        " return a && new URL(a.href).searchParams.get('h') === words; }", arg=words, timeout=20000)
+    links = page.evaluate("[...document.querySelectorAll('.md-search-result__item > .md-search-result__link')]"
+                          ".map(a => a.href.split('?')[0])")
+    return [link.removeprefix(server) for link in links]
+
+
+def assert_matching_cases_first(results, matching, own_page):
+    """The first result is a matching case or the query's own list page; the cases that match
+    come before every other case."""
+    cases = [r.removeprefix("cases/").rstrip("/") for r in results if r.startswith("cases/") and r != "cases/"]
+    assert results[0] == own_page or results[0] in {f"cases/{m}/" for m in matching}, results[:5]
+    assert set(cases[:len(matching)]) == set(matching), (cases, matching)
+
+
+def test_search_ranks_a_company_s_cases_first(watched, server, corpus):
     w = watched()
-    for case in sorted(corpus.cases, key=lambda c: c.id):
-        if not case.company:
-            continue
+    for company in sorted({c.company for c in corpus.cases if c.company}):
         w.page.goto(server)
-        search(w.page, case.company)
-        result = w.page.locator(f".md-search-result__link[href*='cases/{case.id}/']")
-        result.first.wait_for(timeout=20000)
-        assert result.count() >= 1
+        matching = {c.id for c in corpus.cases if c.company == company}
+        assert_matching_cases_first(ranked(w.page, server, company), matching, f"companies/{slugify(company)}/")
 
 
-def test_search_finds_by_pattern_and_technology(watched, server, corpus):
+def test_search_ranks_a_technology_s_and_a_pattern_s_cases_first(watched, server, corpus):
     w = watched()
     case = with_diagrams(corpus)
-    for query in (corpus.patterns.terms[case.patterns[0]].name, (case.after or case.before)[0], case.title.split()[-1]):
+    technology = (case.after or case.before)[0]
+    pattern = case.patterns[0]
+    for query, matching, own_page in (
+            (technology, {c.id for c in corpus.cases if technology in c.technologies}, f"technologies/{slugify(technology)}/"),
+            (corpus.patterns.terms[pattern].name, {c.id for c in corpus.cases if pattern in c.patterns}, f"patterns/{pattern}/")):
         w.page.goto(server)
-        search(w.page, query)
-        w.page.locator(f".md-search-result__link[href*='{case.id}']").first.wait_for(timeout=20000)
+        results = ranked(w.page, server, query)
+        assert f"cases/{case.id}/" in results, query
+        assert_matching_cases_first(results, matching, own_page)
+    w.page.goto(server)
+    assert f"cases/{case.id}/" in ranked(w.page, server, case.title.split()[-1])
 
 
 def test_diagrams_render_as_svg(watched, server, corpus):
@@ -90,23 +115,46 @@ def test_diagrams_in_dark_mode_and_after_toggle(watched, server, corpus):
         timeout=20000)
 
 
-def test_cases_table_sorts(watched, server, corpus):
+def test_tables_sort_by_a_column(watched, server, corpus):
     w = watched()
-    w.page.goto(f"{server}cases/")
-    year_header = w.page.locator(".cb-sortable th", has_text="Year")
-    year_header.locator("button").click()
-    years = [int(t) for t in w.page.locator(".cb-sortable tbody tr td:nth-child(3)").all_inner_texts()]
-    assert years == sorted(years)
-    assert year_header.get_attribute("aria-sort") == "ascending"
-    year_header.locator("button").click()
-    years = [int(t) for t in w.page.locator(".cb-sortable tbody tr td:nth-child(3)").all_inner_texts()]
-    assert years == sorted(years, reverse=True)
+    w.page.goto(f"{server}patterns/")
+    header = w.page.locator(".cb-sortable th", has_text="Cases")
+    header.locator("button").click()
+    counts = [int(t) for t in w.page.locator(".cb-sortable tbody tr td:nth-child(3)").all_inner_texts()]
+    assert counts == sorted(counts) and counts[0] < counts[-1]
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.locator("button").click()
+    counts = [int(t) for t in w.page.locator(".cb-sortable tbody tr td:nth-child(3)").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True)
 
 
 def test_every_page_kind_loads_without_errors(watched, server, corpus):
     w = watched()
     case = corpus.cases[0]
     for path in ("", "cases/", "patterns/", f"patterns/{case.patterns[0]}/", "domains/",
-                 "companies/", "technologies/", "about/", f"cases/{case.id}/"):
+                 "companies/", "technologies/", "about/", f"cases/{case.id}/", "metrics/", "migrations/",
+                 "map/", "timeline/", "data/"):
         response = w.page.goto(server + path)
         assert response.status == 200, path
+
+
+def test_no_page_of_the_site_requests_another_host(watched, server, built_site):
+    """Every page of the real site, each kind also with its late requests (diagrams, the search
+    worker and its index) awaited: every request the browser makes stays on localhost."""
+    paths = sorted(p.relative_to(built_site).as_posix().removesuffix("index.html") for p in built_site.rglob("*.html"))
+    assert len(paths) > 20 and "" in paths and "404.html" in paths
+    w = watched()
+    kinds = set()
+    for path in paths:
+        response = w.page.goto(server + path)
+        assert response.status == 200, path
+        kind = path.split("/")[0] if "/" in path else path
+        if kind not in kinds or w.page.locator(".casebook-diagram").count():
+            kinds.add(kind)
+            if not kinds - {kind}:  # the first page: a search brings in the worker and the index
+                search(w.page, "latency")
+                w.page.locator(".md-search-result__link").first.wait_for(timeout=20000)
+            w.page.wait_for_load_state("networkidle")
+    assert any("/pagefind/" in u for u in w.requests), "the search worker's requests were not recorded"
+    assert any(u.endswith("/mermaid.min.js") for u in w.requests), "no page with a diagram was awaited"
+    assert w.foreign_requests() == []

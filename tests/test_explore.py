@@ -1,6 +1,7 @@
 """The explore pages and the open data, checked against the case files they come from."""
 
 import csv
+import html
 import io
 import json
 import os
@@ -51,9 +52,10 @@ class Rows(HTMLParser):
         if tag == "tr":
             self.rows.append({"attrs": attrs, "links": [], "cells": []})
         elif tag == "a":
-            self.links.append(attrs.get("href"))
+            target = attrs.get("href") or attrs.get("xlink:href")  # SVG links use xlink:href
+            self.links.append(target)
             if self.rows:
-                self.rows[-1]["links"].append(attrs.get("href"))
+                self.rows[-1]["links"].append(target)
         elif tag in ("td", "th") and self.rows:
             self._cell = []
 
@@ -101,7 +103,7 @@ def test_catalog_rows_carry_every_facet_value(pages, corpus):
 
 def test_catalog_facet_names_cover_used_values_only(pages, corpus):
     page = pages["cases/index.md"]
-    data = json.loads(page.split('class="cb-catalog-data">')[1].split("</script>")[0])
+    data = json.loads(html.unescape(page.split('data-config="')[1].split('"')[0]))
     assert data["names"]["tech"] == {"glommio": "Glommio", "go": "Go", "rust": "Rust", "tokio": "Tokio"}
     assert data["names"]["company"] == {"alpha-corp": "Alpha Corp"}
     assert set(data["names"]["pattern"]) == {p for c in corpus.cases for p in c.patterns}

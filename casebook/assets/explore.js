@@ -18,10 +18,31 @@
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
 
+  /* Show the first rows of those that match, and a button for more: laying out a
+     2,000-row table is slow, filtering it is not. */
+  function Pager(root, onChange) {
+    var button = root.querySelector(".cb-show-more");
+    var limit = +root.dataset.firstRows || Infinity;
+    var step = limit * 5;
+    button.addEventListener("click", function () { limit += step; onChange(); });
+    return function show(matching) {
+      matching.forEach(function (tr, index) { tr.hidden = index >= limit; });
+      var rest = matching.length - limit;
+      button.hidden = rest <= 0;
+      if (rest > 0) button.textContent = "Show " + Math.min(rest, step) + " more (" + rest + " not shown)";
+      return Math.min(matching.length, limit);
+    };
+  }
+
+  function reveal(rows) {
+    // Rows past the first page are hidden by CSS until the script takes over.
+    rows.forEach(function (tr) { tr.classList.remove("cb-later"); });
+  }
+
   /* ---- the catalog ---------------------------------------------------- */
 
   function Catalog(root) {
-    var config = JSON.parse(root.querySelector(".cb-catalog-data").textContent);
+    var config = JSON.parse(root.dataset.config);
     var form = root.querySelector("form.cb-facets");
     var status = root.querySelector(".cb-catalog-status");
     var tbody = root.querySelector(".cb-catalog-results tbody");
@@ -34,6 +55,8 @@
     });
     var state = readState();
     var boxes = {};  // facet key -> value -> {input, count, label}
+    var order = rows.slice();  // the rows in the order the table has them
+    var show = Pager(root, apply);
 
     function readState() {
       var params = new URLSearchParams(location.search);
@@ -147,7 +170,7 @@
       form.addEventListener("submit", function (event) { event.preventDefault(); });
     }
 
-    function order(a, b) {
+    function compare(a, b) {
       if (state.sort === "year") return a.year - b.year || (a.title < b.title ? -1 : 1);
       if (state.sort === "year-desc") return b.year - a.year || (a.title < b.title ? -1 : 1);
       if (state.sort === "improvement") return b.factor - a.factor || (a.title < b.title ? -1 : 1);
@@ -159,7 +182,7 @@
       // exactly one 'any' facet counts for that facet's values (what ticking one would add).
       var counts = {};
       facets.forEach(function (f) { counts[f.key] = {}; });
-      var shown = 0;
+      var matching = 0;
       rows.forEach(function (row) {
         var failed = [];
         if (passesRest(row)) {
@@ -167,9 +190,8 @@
         } else {
           failed = null;
         }
-        var visible = failed !== null && failed.length === 0;
-        row.tr.hidden = !visible;
-        if (visible) shown++;
+        row.matches = failed !== null && failed.length === 0;
+        if (row.matches) matching++;
         if (failed === null) return;
         facets.forEach(function (f) {
           var counted = failed.length === 0 || (failed.length === 1 && failed[0] === f && f.mode === "any");
@@ -204,14 +226,24 @@
         more.hidden = !open && hiddenCount === 0;
         more.textContent = open ? "Show fewer" : "Show all " + available.length;
       });
-      rows.slice().sort(order).forEach(function (row) { tbody.appendChild(row.tr); });
-      status.textContent = shown + " of " + rows.length + " cases";
+      var sorted = rows.slice().sort(compare);
+      if (sorted.some(function (row, i) { return row !== order[i]; })) {
+        sorted.forEach(function (row) { tbody.appendChild(row.tr); });
+        order = sorted;
+      }
+      var shown = show(order.filter(function (row) {
+        row.tr.hidden = true;
+        return row.matches;
+      }).map(function (row) { return row.tr; }));
+      status.textContent = matching + " of " + rows.length + " cases" +
+        (shown < matching ? " (the first " + shown + " are shown)" : "");
       writeUrl(stateParams());
       root.dataset.ready = "true";
     }
 
     build();
     apply();
+    reveal(rows.map(function (row) { return row.tr; }));
   }
 
   /* ---- the metrics explorer ------------------------------------------- */
@@ -220,9 +252,13 @@
     var form = root.querySelector("form.cb-metric-filter");
     var output = root.querySelector(".cb-metric-count");
     var tbody = root.querySelector("table tbody");
+    var byRow = new Map();
     var rows = Array.prototype.map.call(tbody.rows, function (tr) {
-      return { tr: tr, text: tr.dataset.text, factor: parseFloat(tr.dataset.factor) };
+      var row = { tr: tr, text: tr.dataset.text, factor: parseFloat(tr.dataset.factor) };
+      byRow.set(tr, row);
+      return row;
     });
+    var show = Pager(root, apply);
     var params = new URLSearchParams(location.search);
     form.q.value = params.get("q") || "";
     form.min.value = params.get("min") || "";
@@ -230,14 +266,14 @@
     function apply() {
       var terms = words(form.q.value.toLowerCase());
       var min = parseFloat(form.min.value);
-      var shown = 0;
-      rows.forEach(function (row) {
-        var visible = terms.every(function (t) { return row.text.indexOf(t) >= 0; }) &&
-          (isNaN(min) || row.factor >= min);
-        row.tr.hidden = !visible;
-        if (visible) shown++;
+      var matching = Array.prototype.filter.call(tbody.rows, function (tr) {  // in the table's order
+        var row = byRow.get(tr);
+        tr.hidden = true;
+        return terms.every(function (t) { return row.text.indexOf(t) >= 0; }) && (isNaN(min) || row.factor >= min);
       });
-      output.textContent = shown + " of " + rows.length + " metrics";
+      var shown = show(matching);
+      output.textContent = matching.length + " of " + rows.length + " metrics" +
+        (shown < matching.length ? " (the first " + shown + " are shown)" : "");
       var next = new URLSearchParams();
       if (form.q.value.trim()) next.set("q", form.q.value.trim());
       if (!isNaN(min)) next.set("min", form.min.value);
@@ -247,8 +283,10 @@
 
     form.addEventListener("input", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+    root.addEventListener("cb-sorted", apply);  // casebook.js reordered the rows
     form.hidden = false;
     apply();
+    reveal(rows.map(function (row) { return row.tr; }));
   }
 
   function onPage() {
