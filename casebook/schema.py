@@ -32,6 +32,7 @@ def _text(description: str, max_length: int = 300) -> dict:
 
 
 def _terms(description: str) -> dict:
+    """A non-empty list of distinct ids: vocabulary terms, or other cases."""
     return {
         "type": "array",
         "minItems": 1,
@@ -46,16 +47,6 @@ def _names(description: str) -> dict:
         "type": "array",
         "uniqueItems": True,
         "items": _text("a technology name", 60),
-        "description": description,
-    }
-
-
-def _case_ids(description: str) -> dict:
-    return {
-        "type": "array",
-        "minItems": 1,
-        "uniqueItems": True,
-        "items": {"type": "string", "pattern": KEBAB},
         "description": description,
     }
 
@@ -129,8 +120,8 @@ CASE_SCHEMA = {
             "items": {"type": "string", "pattern": MIGRATION},
             "description": "Moves from one technology to another, written 'From -> To'.",
         },
-        "supersedes": _case_ids("Earlier cases whose system this change replaced (e.g. the same store moved twice)."),
-        "revisits": _case_ids("Earlier cases about the same system that this one returns to, without replacing it."),
+        "supersedes": _terms("Earlier cases whose system this change replaced (e.g. the same store moved twice)."),
+        "revisits": _terms("Earlier cases about the same system that this one returns to, without replacing it."),
         "metrics": {"type": "array", "items": METRIC_SCHEMA,
                     "description": "Before/after measurements; every one cites a source."},
         "sources": {"type": "array", "minItems": 1, "items": SOURCE_SCHEMA,

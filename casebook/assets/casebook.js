@@ -111,11 +111,17 @@
   new MutationObserver(function () { renderDiagrams(); })
     .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(onPage);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", onPage);
-  } else {
-    onPage();
+  // Run a function on every page: the first, and each one Material's instant navigation
+  // swaps in. explore.js uses it too.
+  function everyPage(run) {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(run);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", run);
+    } else {
+      run();
+    }
   }
+  window.casebookEveryPage = everyPage;
+  everyPage(onPage);
 })();
