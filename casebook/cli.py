@@ -120,8 +120,83 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 # --- validate ---------------------------------------------------------------
 
+# The casebook plugin's options (CasebookConfig in casebook/plugin.py; tests/test_loader.py keeps the two equal).
+PLUGIN_OPTIONS = frozenset({"cases_dir", "vocabulary_dir", "mermaid_js", "repo_url", "repo_branch", "git_dates"})
+
+
+def _case_folders(config_file: str) -> tuple[Path, Path]:
+    """(cases folder, vocabulary folder) that the configuration's casebook plugin names."""
+    folders = _plugin_entry_folders(config_file)
+    if folders is None:
+        _, plugin = _load_config(config_file)
+        folders = plugin.cases_dir, plugin.vocabulary_dir
+    return folders
+
+
+def _plugin_entry_folders(config_file: str) -> tuple[Path, Path] | None:
+    """The folders from the casebook plugin's entry alone, read without MkDocs, whose imports and
+    full load take as long as validating hundreds of cases. None when the configuration is
+    anything but plain (no such file, INHERIT, no or odd casebook entry, an option it does not
+    know, a value of the wrong type): then MkDocs reads it and names any error, as before.
+    The rest of the configuration (theme, Markdown extensions) is not checked here."""
+    import yaml
+    import yaml_env_tag
+
+    from .corpus import case_folders
+    from .loader import SAFE_LOADER
+
+    text_tag = "tag:yaml.org,2002:str"
+
+    def mapping(node) -> dict | None:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.tag == text_tag]
+        if len(keys) != len(node.value) or len(set(keys)) != len(keys):
+            return None
+        return dict(zip(keys, (value for _, value in node.value)))
+
+    def value(node):
+        if node.tag == "!ENV":   # as MkDocs reads it: !ENV NAME or !ENV [NAME, ..., default]
+            return yaml_env_tag.construct_env_tag(yaml.SafeLoader(""), node)
+        if isinstance(node, yaml.ScalarNode) and node.tag == text_tag:
+            return node.value
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return None
+        raise ValueError("not a plain value")
+
+    try:
+        path = Path(config_file)
+        if not path.is_file():
+            return None
+        top = mapping(yaml.compose(path.read_bytes(), Loader=SAFE_LOADER))
+        if top is None or "INHERIT" in top or not isinstance(top.get("plugins"), yaml.SequenceNode):
+            return None
+        entries = []
+        for item in top["plugins"].value:
+            if isinstance(item, yaml.ScalarNode) and item.tag == text_tag:
+                entries.append((item.value, None))
+            elif mapping(item) is not None and len(item.value) == 1:
+                entries.append((item.value[0][0].value, item.value[0][1]))
+            else:
+                return None
+        ours = [(name, node) for name, node in entries if name.rsplit("/", 1)[-1] == "casebook"]
+        if [name for name, _ in ours] != ["casebook"]:
+            return None
+        node = ours[0][1]
+        options = {} if node is None or (isinstance(node, yaml.ScalarNode) and value(node) is None) else mapping(node)
+        if options is None or not set(options) <= PLUGIN_OPTIONS:
+            return None
+        cases = value(options["cases_dir"]) if "cases_dir" in options else "cases"
+        vocabulary = value(options["vocabulary_dir"]) if "vocabulary_dir" in options else None
+    except Exception:   # whatever it is, MkDocs's own reading reports it
+        return None
+    if not isinstance(cases, str) or not isinstance(vocabulary, (str, type(None))):
+        return None
+    return case_folders(path.resolve().parent, cases, vocabulary)
+
+
 def cmd_validate(args) -> int:
-    _, plugin = _load_config(args.config)
+    cases_dir, vocabulary_dir = _case_folders(args.config)
     only = None
     if args.paths:
         only = []
@@ -135,9 +210,9 @@ def cmd_validate(args) -> int:
             else:
                 raise UsageError(f"no such file or folder: {name}")
         only = [p.resolve() if not p.is_symlink() else p.absolute() for p in only]
-    result = read_corpus(plugin.cases_dir, plugin.vocabulary_dir, only=only)
+    result = read_corpus(cases_dir, vocabulary_dir, only=only)
     return report(result.problems, checked=len(only) if only is not None else
-                  len(case_paths(plugin.cases_dir)) + len(vocabulary_paths(plugin.vocabulary_dir)),
+                  len(case_paths(cases_dir)) + len(vocabulary_paths(vocabulary_dir)),
                   github=_github_format(args.format))
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import heapq
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from .loader import Document, load_document, load_yaml_file
 from .model import Case, Corpus, Term, Vocabulary
-from .problems import Problem
+from .problems import Problem, display_paths
 from .rules import CASE_RULES, STORY_KEYS, VOCABULARY_RULES, Context
 
 VOCABULARIES = ("patterns", "domains")
+# Set, this folder of cases replaces the configured one (build and serve --cases, the benchmarks).
+CASES_ENV = "CASEBOOK_CASES_DIR"
 RELATED_LIMIT = 5
 
 
@@ -24,6 +29,13 @@ class Result:
 
 def default_vocabulary_dir(cases_dir: Path) -> Path:
     return cases_dir / "vocabulary"
+
+
+def case_folders(root: Path, cases_dir: str, vocabulary_dir: str | None) -> tuple[Path, Path]:
+    """(cases folder, vocabulary folder) for the plugin's options; relative paths start at root."""
+    cases = os.environ.get(CASES_ENV) or cases_dir
+    vocabulary = (root / vocabulary_dir).resolve() if vocabulary_dir else default_vocabulary_dir(root / "cases")
+    return (root / cases).resolve(), vocabulary
 
 
 def vocabulary_paths(vocabulary_dir: Path) -> list[Path]:
@@ -84,9 +96,10 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
         _run(doc, VOCABULARY_RULES, ctx)
 
     paths = all_cases if only is None else [p for p in only if p.suffix == ".md"]
-    docs = [load_document(path) for path in paths]
-    for doc in docs:
-        _run(doc, CASE_RULES, ctx)
+    with _no_cycle_collection():
+        docs = [load_document(path, display) for path, display in zip(paths, display_paths(paths))]
+        for doc in docs:
+            _run(doc, CASE_RULES, ctx)
     _check_unique_ids(docs)
     _check_story_order(docs)
 
@@ -97,6 +110,19 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
     link_related(cases)
     return Result([], Corpus(cases=cases, patterns=ctx.vocabularies["patterns"],
                              domains=ctx.vocabularies["domains"]))
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Reading makes many small dicts and lists that all live on: the cycle collector
+    would walk them again and again (half a second on 2,000 cases) to find nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_story_order(docs: list[Document]) -> None:

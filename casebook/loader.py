@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 from markdown.extensions.attr_list import get_attrs_and_remainder
+from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
+                         SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 
 from .problems import Problem, display_path
 
@@ -22,6 +24,7 @@ MAX_FILE_BYTES = 1_000_000
 # same safe loading, many times faster on a large corpus.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 12
+ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not allowed; write the value out"
 
 # A fence exactly as pymdownx.superfences opens one at the start of a line: a
 # language and at most an attribute list. Anything it would not take as a fence
@@ -138,38 +141,170 @@ def _yaml_line(mark, first_line: int) -> int:
     return (mark.line if mark else 0) + first_line
 
 
-def parse_yaml(doc: Document, text: str, first_line: int):
-    """Plain data (dicts, lists, str, int, float, bool, None) with doc.lines filled in."""
+# How PyYAML's safe loader types a plain scalar (YAML 1.1: null, bool, int, float,
+# timestamp...): its implicit resolvers, by first character as Resolver.resolve takes them.
+_RESOLVER = SAFE_LOADER.yaml_implicit_resolvers
+_ANY_FIRST = tuple(_RESOLVER.get(None, ()))
+_BY_FIRST = {first: tuple(resolvers) + _ANY_FIRST for first, resolvers in _RESOLVER.items() if first is not None}
+_STR = "tag:yaml.org,2002:str"
+_constructor = yaml.constructor.SafeConstructor()
+_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
+_KEY, _SKIP = object(), object()   # what a mapping expects next: a key, or a value to leave out
+
+
+def _plain_tag(value: str) -> str:
+    """The tag the safe loader's resolver gives a plain scalar."""
+    for tag, regexp in _BY_FIRST.get(value[:1], _ANY_FIRST):
+        if regexp.match(value):
+            return tag
+    return _STR
+
+
+def _scalar(event, line: int, problems: list):
+    """A scalar as the safe constructor makes it: dates as 'YYYY-MM-DD', .nan and .inf as text."""
+    value = event.value
+    if not event.implicit[0]:   # quoted or block: a string (other tags than '!' are refused)
+        return value
+    tag = _plain_tag(value)
+    if tag == _STR:
+        return value
+    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
     try:
-        depth = 0
-        refused = False
-        alias_lines: set[int] = set()
-        for event in yaml.parse(text, Loader=SAFE_LOADER):
-            line = _yaml_line(event.start_mark, first_line)
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                if line not in alias_lines:  # once a line: an alias bomb has thousands
-                    doc.problem(line, "CB005", "YAML anchors and aliases (& and *) are not allowed; write the value out")
-                    alias_lines.add(line)
-                refused = True
-            elif getattr(event, "tag", None) and isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) \
-                    and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
-                doc.problem(line, "CB005", f"YAML tags such as '{event.tag}' are not allowed; write a plain value")
-                refused = True
-            if isinstance(event, yaml.ScalarEvent) and NOT_TEXT.search(event.value):
-                char = NOT_TEXT.search(event.value).group()
-                doc.problem(line, "CB004", f"the value has the escaped character U+{ord(char):04X}, which is not text "
-                            "(a control character or half a surrogate pair); write the character itself")
-                refused = True
-            if isinstance(event, yaml.CollectionStartEvent):
+        result = _CONSTRUCTORS.get(tag, _CONSTRUCTORS[None])(_constructor, node)
+    except (yaml.YAMLError, ValueError, OverflowError) as error:
+        problems.append((line, "CB004", f"cannot read the value '{value[:40]}': {error}"))
+        return None
+    if isinstance(result, (datetime, date)):
+        return result.isoformat()[:10]
+    if isinstance(result, float) and not math.isfinite(result):
+        return value  # .nan or .inf: keep the text so the type check names it
+    if isinstance(result, bytes):
+        return value
+    return result
+
+
+def parse_yaml(doc: Document, text: str, first_line: int):
+    """Plain data (dicts, lists, str, int, float, bool, None) with doc.lines filled in.
+
+    One pass over the parser's events refuses anchors, aliases, tags, characters
+    that are not text and deep nesting, and builds the data and where each value
+    sits. What building finds (duplicate keys, keys that are not text, values that
+    cannot be read) counts only when nothing was refused: as if the refusals had
+    been checked first.
+    """
+    problems: list[tuple[int, str, str]] = []   # found while building
+    lines: dict[tuple, int] = {}
+    depth = 0
+    refused = False
+    alias_lines: set[int] = set()
+    documents = 0
+    another = None             # where a second document starts: only one is allowed
+    root = None
+    stack: list[list] = []     # [container, path, what a mapping expects next]
+    skip = 0                   # > 0 inside a node left out of the data
+    loader = SAFE_LOADER(text)
+    try:
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            line = event.start_mark.line + first_line
+            # --- what is refused -----------------------------------------------
+            if kind is ScalarEvent:
+                if event.anchor:
+                    if line not in alias_lines:
+                        doc.problem(line, "CB005", ALIAS_MESSAGE)
+                        alias_lines.add(line)
+                    refused = True
+                elif event.tag and event.tag != "!":
+                    doc.problem(line, "CB005", f"YAML tags such as '{event.tag}' are not allowed; write a plain value")
+                    refused = True
+                found = NOT_TEXT.search(event.value)
+                if found:
+                    doc.problem(line, "CB004", f"the value has the escaped character U+{ord(found.group()):04X}, which is not text "
+                                "(a control character or half a surrogate pair); write the character itself")
+                    refused = True
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor:
+                    if line not in alias_lines:
+                        doc.problem(line, "CB005", ALIAS_MESSAGE)
+                        alias_lines.add(line)
+                    refused = True
+                elif event.tag:
+                    doc.problem(line, "CB005", f"YAML tags such as '{event.tag}' are not allowed; write a plain value")
+                    refused = True
                 depth += 1
                 if depth > MAX_DEPTH:
                     doc.problem(line, "CB005", f"the front matter is nested more than {MAX_DEPTH} levels deep")
                     return None
-            elif isinstance(event, yaml.CollectionEndEvent):
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 depth -= 1
-        if refused:
-            return None
-        node = yaml.compose(text, Loader=SAFE_LOADER)
+                if skip:
+                    skip -= 1
+                elif stack:
+                    stack.pop()
+                continue
+            elif kind is AliasEvent:
+                if line not in alias_lines:
+                    doc.problem(line, "CB005", ALIAS_MESSAGE)
+                    alias_lines.add(line)
+                refused = True
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents == 1:
+                    lines[()] = max(first_line - 1, 1)
+                elif another is None:
+                    another = event.start_mark
+                continue
+            elif kind is StreamEndEvent:
+                break
+            else:
+                continue
+            # --- the data: a node starts (a scalar, an alias or a collection) ---
+            opens = kind is MappingStartEvent or kind is SequenceStartEvent
+            if skip or documents > 1:
+                skip += opens
+                continue
+            if kind is AliasEvent:   # refused already; stands for nothing
+                value, opens = None, False
+            elif kind is ScalarEvent:
+                value = None
+            else:
+                value = {} if kind is MappingStartEvent else []
+            if not stack:
+                path = ()
+                root = _scalar(event, line, problems) if kind is ScalarEvent else value
+            else:
+                top = stack[-1]
+                container, parent, expects = top
+                if expects is None:                # a sequence: the next item
+                    path = parent + (len(container),)
+                    lines[path] = line
+                    container.append(_scalar(event, line, problems) if kind is ScalarEvent else value)
+                elif expects is _KEY:
+                    if kind is not ScalarEvent:    # a mapping, list or alias as a key
+                        problems.append((line, "CB009", "a key must be plain text"))
+                        top[2] = _SKIP
+                        skip += opens
+                        continue
+                    key = event.value
+                    if key in container:
+                        problems.append((line, "CB006", f"key '{key}' appears twice; the first is on line "
+                                                        f"{lines[parent + (key,)]}"))
+                        top[2] = _SKIP
+                    else:
+                        lines[parent + (key,)] = line
+                        top[2] = key
+                    continue
+                elif expects is _SKIP:             # the value of a key left out
+                    top[2] = _KEY
+                    skip += opens
+                    continue
+                else:                              # the value of key `expects`
+                    path = parent + (expects,)
+                    top[2] = _KEY
+                    container[expects] = _scalar(event, line, problems) if kind is ScalarEvent else value
+            if opens:
+                stack.append([value, path, _KEY if kind is MappingStartEvent else None])
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = (error.problem or error.context or "invalid YAML").strip()
@@ -179,46 +314,19 @@ def parse_yaml(doc: Document, text: str, first_line: int):
     except yaml.YAMLError as error:
         doc.problem(first_line, "CB004", f"YAML syntax error: {error}")
         return None
-    if node is None:
-        return {}
-    doc.lines[()] = max(first_line - 1, 1)
-    return _plain(doc, node, (), first_line)
-
-
-_constructor = yaml.constructor.SafeConstructor()
-
-
-def _plain(doc: Document, node, path: tuple, first_line: int):
-    line = _yaml_line(node.start_mark, first_line)
-    doc.lines.setdefault(path, line)
-    if isinstance(node, yaml.MappingNode):
-        out: dict = {}
-        for key_node, value_node in node.value:
-            key_line = _yaml_line(key_node.start_mark, first_line)
-            if not isinstance(key_node, yaml.ScalarNode):
-                doc.problem(key_line, "CB009", "a key must be plain text")
-                continue
-            key = key_node.value
-            if key in out:
-                doc.problem(key_line, "CB006", f"key '{key}' appears twice; the first is on line {doc.lines[path + (key,)]}")
-                continue
-            doc.lines[path + (key,)] = key_line
-            out[key] = _plain(doc, value_node, path + (key,), first_line)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(doc, item, path + (index,), first_line) for index, item in enumerate(node.value)]
-    try:
-        value = _constructor.construct_object(node)
-    except (yaml.YAMLError, ValueError, OverflowError) as error:
-        doc.problem(line, "CB004", f"cannot read the value '{node.value[:40]}': {error}")
+    finally:
+        loader.dispose()
+    if refused:
         return None
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()[:10]
-    if isinstance(value, float) and not math.isfinite(value):
-        return node.value  # .nan or .inf: keep the text so the type check names it
-    if isinstance(value, bytes):
-        return node.value
-    return value
+    if another is not None:   # as yaml.compose says it
+        doc.problem(_yaml_line(another, first_line), "CB004", "YAML syntax error: but found another document")
+        return None
+    if not documents:
+        return {}
+    doc.lines.update(lines)
+    for line, code, message in problems:
+        doc.problem(line, code, message)
+    return root
 
 
 def _fence_opening(line: str) -> tuple[str, str] | None:
@@ -346,9 +454,9 @@ def _scan_attributes(body: Body, number: int, line: str) -> None:
         body.attributes.append((number, match.group(0)))
 
 
-def load_document(path: Path) -> Document:
-    """Read one YAML-fronted Markdown file."""
-    doc = Document(path=path, display=display_path(path))
+def load_document(path: Path, display: str | None = None) -> Document:
+    """Read one YAML-fronted Markdown file (display: display_path(path), when already known)."""
+    doc = Document(path=path, display=display_path(path) if display is None else display)
     text = read_text(doc)
     if text is None:
         return doc

@@ -59,10 +59,31 @@ class Problem:
 
 def display_path(path: Path) -> str:
     """The path as a person typed it: relative to the working directory if inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return display_paths([path])[0]
+
+
+def display_paths(paths) -> list[str]:
+    """display_path of each path, resolving each folder once rather than each file."""
+    cwd = Path.cwd().resolve()
+    folders: dict[Path, Path] = {}
+    shown = []
+    for path in paths:
+        try:
+            whole = path.name in ("", ".", "..") or path.is_symlink()
+        except OSError:   # e.g. a folder that may not be searched: resolve() copes
+            whole = True
+        if whole:
+            full = path.resolve()
+        else:  # a file that is no link resolves to its resolved folder and its name
+            folder = folders.get(path.parent)
+            if folder is None:
+                folder = folders[path.parent] = path.parent.resolve()
+            full = folder / path.name
+        try:
+            shown.append(str(full.relative_to(cwd)))
+        except ValueError:
+            shown.append(str(path))
+    return shown
 
 
 def did_you_mean(value: str, choices, cutoff: float = 0.6) -> str:

@@ -93,7 +93,7 @@ HOSTILE = {
     "png": ({"image.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)}, ["image.md:1: CB001"]),
     "nul-byte": ({"alpha-read-states.md": alpha("Measure before rewriting.", "Measure\x00 before rewriting.")},
                  [f"alpha-read-states.md:{M}: CB001"]),
-    "latin-1": ({"alpha-read-states.md": alpha("Measure before", "Mesure \xe9").encode("latin-1")},
+    "latin-1": ({"alpha-read-states.md": alpha("Measure before", "Measure \xe9 before").encode("latin-1")},
                 [f"alpha-read-states.md:{M}: CB001"]),
     # a BOM and CRLF endings are accepted: the problem planted on line 9 is still on line 9
     "bom": ({"alpha-read-states.md": b"\xef\xbb\xbf" + alpha("level: advanced", "level: expert").encode()},
@@ -412,9 +412,10 @@ def test_interrupted_build_keeps_the_previous_site(big_corpus, tmp_path, signum)
     before = tree_digest(site)
     build = subprocess.Popen([*CASEBOOK, "build", "--cases", str(cases), "--site-dir", str(site)], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # Interrupt once MkDocs is writing the staging folder: the middle of the build.
+    # Interrupt once MkDocs has started writing the staging folder (its first files are the
+    # theme's assets; waiting for pages left too little time on an idle machine).
     deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".site.building-*/**/*.html")):
+    while not any(p.is_file() for p in tmp_path.glob(".site.building-*/**/*")):
         assert build.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.05)
