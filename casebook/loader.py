@@ -183,14 +183,27 @@ def _scalar(event, line: int, problems: list):
     return result
 
 
+def _refuse_node(doc: Document, event, line: int, alias_lines: set[int]) -> bool:
+    """CB005 for an anchor, an alias or a tag ('!' alone, on a scalar, is no tag); True if refused."""
+    if type(event) is AliasEvent or event.anchor:
+        if line not in alias_lines:  # once a line: an alias bomb has thousands
+            doc.problem(line, "CB005", ALIAS_MESSAGE)
+            alias_lines.add(line)
+        return True
+    if event.tag and not (type(event) is ScalarEvent and event.tag == "!"):
+        doc.problem(line, "CB005", f"YAML tags such as '{event.tag}' are not allowed; write a plain value")
+        return True
+    return False
+
+
 def parse_yaml(doc: Document, text: str, first_line: int):
     """Plain data (dicts, lists, str, int, float, bool, None) with doc.lines filled in.
 
     One pass over the parser's events refuses anchors, aliases, tags, characters
     that are not text and deep nesting, and builds the data and where each value
-    sits. What building finds (duplicate keys, keys that are not text, values that
-    cannot be read) counts only when nothing was refused: as if the refusals had
-    been checked first.
+    sits. What building finds (a key twice, a key that is not text, a value that
+    cannot be read) counts only if nothing is refused and the text is one valid
+    document, as if the refusals had been checked in a pass of their own first.
     """
     problems: list[tuple[int, str, str]] = []   # found while building
     lines: dict[tuple, int] = {}
@@ -198,113 +211,109 @@ def parse_yaml(doc: Document, text: str, first_line: int):
     refused = False
     alias_lines: set[int] = set()
     documents = 0
-    another = None             # where a second document starts: only one is allowed
+    another = None      # where a second document starts: only one is allowed
     root = None
-    stack: list[list] = []     # [container, path, what a mapping expects next]
-    skip = 0                   # > 0 inside a node left out of the data
+    stack: list[list] = []   # open collections: [container, path, what a mapping expects next]
+    top = None          # stack[-1]; expects is None for a sequence, else _KEY, _SKIP or the key
+    skip = 0            # > 0 inside a node left out of the data
     loader = SAFE_LOADER(text)
+    get_event = loader.get_event
     try:
         while True:
-            event = loader.get_event()
+            event = get_event()
             kind = type(event)
-            line = event.start_mark.line + first_line
-            # --- what is refused -----------------------------------------------
             if kind is ScalarEvent:
-                if event.anchor:
-                    if line not in alias_lines:
-                        doc.problem(line, "CB005", ALIAS_MESSAGE)
-                        alias_lines.add(line)
+                line = event.start_mark.line + first_line
+                value = event.value
+                if (event.anchor or event.tag) and _refuse_node(doc, event, line, alias_lines):
                     refused = True
-                elif event.tag and event.tag != "!":
-                    doc.problem(line, "CB005", f"YAML tags such as '{event.tag}' are not allowed; write a plain value")
-                    refused = True
-                found = NOT_TEXT.search(event.value)
+                found = NOT_TEXT.search(value)
                 if found:
                     doc.problem(line, "CB004", f"the value has the escaped character U+{ord(found.group()):04X}, which is not text "
                                 "(a control character or half a surrogate pair); write the character itself")
                     refused = True
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if event.anchor:
-                    if line not in alias_lines:
-                        doc.problem(line, "CB005", ALIAS_MESSAGE)
-                        alias_lines.add(line)
-                    refused = True
-                elif event.tag:
-                    doc.problem(line, "CB005", f"YAML tags such as '{event.tag}' are not allowed; write a plain value")
-                    refused = True
-                depth += 1
-                if depth > MAX_DEPTH:
-                    doc.problem(line, "CB005", f"the front matter is nested more than {MAX_DEPTH} levels deep")
-                    return None
+                if skip or documents > 1:
+                    continue
+                if top is None:
+                    root = _scalar(event, line, problems)
+                    continue
+                expects = top[2]
+                if expects is _KEY:
+                    if value in top[0]:
+                        problems.append((line, "CB006", f"key '{value}' appears twice; the first is on line "
+                                                        f"{lines[top[1] + (value,)]}"))
+                        top[2] = _SKIP
+                    else:
+                        lines[top[1] + (value,)] = line
+                        top[2] = value
+                    continue
+                if expects is _SKIP:   # the value of a key left out
+                    top[2] = _KEY
+                    continue
+                if event.implicit[0] and value[:1] in _BY_FIRST:   # else a string
+                    value = _scalar(event, line, problems)
+                if expects is None:
+                    container = top[0]
+                    lines[top[1] + (len(container),)] = line
+                    container.append(value)
+                else:
+                    top[0][expects] = value
+                    top[2] = _KEY
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 depth -= 1
                 if skip:
                     skip -= 1
-                elif stack:
+                else:
                     stack.pop()
-                continue
-            elif kind is AliasEvent:
-                if line not in alias_lines:
-                    doc.problem(line, "CB005", ALIAS_MESSAGE)
-                    alias_lines.add(line)
-                refused = True
+                    top = stack[-1] if stack else None
+            elif kind is MappingStartEvent or kind is SequenceStartEvent or kind is AliasEvent:
+                line = event.start_mark.line + first_line
+                if _refuse_node(doc, event, line, alias_lines):
+                    refused = True
+                opens = kind is not AliasEvent
+                if opens:
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        doc.problem(line, "CB005", f"the front matter is nested more than {MAX_DEPTH} levels deep")
+                        return None
+                if skip or documents > 1:
+                    skip += opens
+                    continue
+                # an alias is refused already: it stands for nothing here
+                value = None if not opens else {} if kind is MappingStartEvent else []
+                if top is None:
+                    path = ()
+                    root = value
+                else:
+                    expects = top[2]
+                    if expects is _KEY:   # a mapping, a list or an alias as a key
+                        problems.append((line, "CB009", "a key must be plain text"))
+                        top[2] = _SKIP
+                        skip += opens
+                        continue
+                    if expects is _SKIP:
+                        top[2] = _KEY
+                        skip += opens
+                        continue
+                    if expects is None:
+                        path = top[1] + (len(top[0]),)
+                        lines[path] = line
+                        top[0].append(value)
+                    else:
+                        path = top[1] + (expects,)
+                        top[0][expects] = value
+                        top[2] = _KEY
+                if opens:
+                    top = [value, path, _KEY if kind is MappingStartEvent else None]
+                    stack.append(top)
             elif kind is DocumentStartEvent:
                 documents += 1
                 if documents == 1:
                     lines[()] = max(first_line - 1, 1)
                 elif another is None:
                     another = event.start_mark
-                continue
             elif kind is StreamEndEvent:
                 break
-            else:
-                continue
-            # --- the data: a node starts (a scalar, an alias or a collection) ---
-            opens = kind is MappingStartEvent or kind is SequenceStartEvent
-            if skip or documents > 1:
-                skip += opens
-                continue
-            if kind is AliasEvent:   # refused already; stands for nothing
-                value, opens = None, False
-            elif kind is ScalarEvent:
-                value = None
-            else:
-                value = {} if kind is MappingStartEvent else []
-            if not stack:
-                path = ()
-                root = _scalar(event, line, problems) if kind is ScalarEvent else value
-            else:
-                top = stack[-1]
-                container, parent, expects = top
-                if expects is None:                # a sequence: the next item
-                    path = parent + (len(container),)
-                    lines[path] = line
-                    container.append(_scalar(event, line, problems) if kind is ScalarEvent else value)
-                elif expects is _KEY:
-                    if kind is not ScalarEvent:    # a mapping, list or alias as a key
-                        problems.append((line, "CB009", "a key must be plain text"))
-                        top[2] = _SKIP
-                        skip += opens
-                        continue
-                    key = event.value
-                    if key in container:
-                        problems.append((line, "CB006", f"key '{key}' appears twice; the first is on line "
-                                                        f"{lines[parent + (key,)]}"))
-                        top[2] = _SKIP
-                    else:
-                        lines[parent + (key,)] = line
-                        top[2] = key
-                    continue
-                elif expects is _SKIP:             # the value of a key left out
-                    top[2] = _KEY
-                    skip += opens
-                    continue
-                else:                              # the value of key `expects`
-                    path = parent + (expects,)
-                    top[2] = _KEY
-                    container[expects] = _scalar(event, line, problems) if kind is ScalarEvent else value
-            if opens:
-                stack.append([value, path, _KEY if kind is MappingStartEvent else None])
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = (error.problem or error.context or "invalid YAML").strip()
