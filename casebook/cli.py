@@ -312,14 +312,18 @@ def _removed_on_failure(path: Path):
 
 @contextlib.contextmanager
 def _signals_interrupt():
-    """SIGTERM behaves like Ctrl-C, so that cleanup runs and no half-built site is left."""
+    """SIGINT and SIGTERM stop the build with cleanup, so that no half-built site is left.
+
+    SIGINT too: a shell starts a background job with SIGINT ignored, and Python then
+    never turns it into KeyboardInterrupt; the build must stop on it all the same."""
     def interrupt(signum, frame):
         raise KeyboardInterrupt
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 # --- serve ------------------------------------------------------------------
