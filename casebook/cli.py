@@ -140,7 +140,6 @@ def _plugin_entry_folders(config_file: str) -> tuple[Path, Path] | None:
     know, a value of the wrong type): then MkDocs reads it and names any error, as before.
     The rest of the configuration (theme, Markdown extensions) is not checked here."""
     import yaml
-    import yaml_env_tag
 
     from .corpus import case_folders
     from .loader import SAFE_LOADER
@@ -157,6 +156,7 @@ def _plugin_entry_folders(config_file: str) -> tuple[Path, Path] | None:
 
     def value(node):
         if node.tag == "!ENV":   # as MkDocs reads it: !ENV NAME or !ENV [NAME, ..., default]
+            import yaml_env_tag
             return yaml_env_tag.construct_env_tag(yaml.SafeLoader(""), node)
         if isinstance(node, yaml.ScalarNode) and node.tag == text_tag:
             return node.value
@@ -210,7 +210,7 @@ def cmd_validate(args) -> int:
             else:
                 raise UsageError(f"no such file or folder: {name}")
         only = [p.resolve() if not p.is_symlink() else p.absolute() for p in only]
-    result = read_corpus(cases_dir, vocabulary_dir, only=only)
+    result = read_corpus(cases_dir, vocabulary_dir, only=only, check_only=True)
     return report(result.problems, checked=len(only) if only is not None else
                   len(case_paths(cases_dir)) + len(vocabulary_paths(vocabulary_dir)),
                   github=_github_format(args.format))
@@ -255,7 +255,8 @@ def cmd_build(args) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
-    from .plugin import CASES_ENV, mermaid_missing_message
+    from .corpus import CASES_ENV
+    from .plugin import mermaid_missing_message
 
     if args.cases:
         if not Path(args.cases).is_dir():
@@ -332,7 +333,7 @@ def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    from .plugin import CASES_ENV
+    from .corpus import CASES_ENV
 
     if args.cases:
         os.environ[CASES_ENV] = str(Path(args.cases).resolve())

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import yaml
-from markdown.extensions.attr_list import get_attrs_and_remainder
 from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
                          SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 
@@ -215,9 +214,10 @@ def parse_yaml(doc: Document, text: str, first_line: int):
     root = None
     stack: list[list] = []   # open collections: [container, path, what a mapping expects next]
     top = None          # stack[-1]; expects is None for a sequence, else _KEY, _SKIP or the key
-    skip = 0            # > 0 inside a node left out of the data
+    skip = 0            # > 0 inside a node left out of the data (all of a second document)
     loader = SAFE_LOADER(text)
     get_event = loader.get_event
+    not_text = NOT_TEXT.search
     try:
         while True:
             event = get_event()
@@ -227,12 +227,12 @@ def parse_yaml(doc: Document, text: str, first_line: int):
                 value = event.value
                 if (event.anchor or event.tag) and _refuse_node(doc, event, line, alias_lines):
                     refused = True
-                found = NOT_TEXT.search(value)
+                found = not_text(value)
                 if found:
                     doc.problem(line, "CB004", f"the value has the escaped character U+{ord(found.group()):04X}, which is not text "
                                 "(a control character or half a surrogate pair); write the character itself")
                     refused = True
-                if skip or documents > 1:
+                if skip:
                     continue
                 if top is None:
                     root = _scalar(event, line, problems)
@@ -250,7 +250,7 @@ def parse_yaml(doc: Document, text: str, first_line: int):
                 if expects is _SKIP:   # the value of a key left out
                     top[2] = _KEY
                     continue
-                if event.implicit[0] and value[:1] in _BY_FIRST:   # else a string
+                if event.implicit[0] and (value[:1] in _BY_FIRST or _ANY_FIRST):   # else a string
                     value = _scalar(event, line, problems)
                 if expects is None:
                     container = top[0]
@@ -276,7 +276,7 @@ def parse_yaml(doc: Document, text: str, first_line: int):
                     if depth > MAX_DEPTH:
                         doc.problem(line, "CB005", f"the front matter is nested more than {MAX_DEPTH} levels deep")
                         return None
-                if skip or documents > 1:
+                if skip:
                     skip += opens
                     continue
                 # an alias is refused already: it stands for nothing here
@@ -312,6 +312,7 @@ def parse_yaml(doc: Document, text: str, first_line: int):
                     lines[()] = max(first_line - 1, 1)
                 elif another is None:
                     another = event.start_mark
+                    skip += 1   # never closed: the second document is only checked
             elif kind is StreamEndEvent:
                 break
     except yaml.MarkedYAMLError as error:
@@ -345,6 +346,7 @@ def _fence_opening(line: str) -> tuple[str, str] | None:
         return None
     language = opened.group(2) or ""
     if opened.group(3) is not None:
+        from markdown.extensions.attr_list import get_attrs_and_remainder   # rarely needed: imported then
         attributes, rest = get_attrs_and_remainder(opened.group(3))
         if rest or any(name not in ("id", ".") for name, _ in attributes):
             return None  # options superfences may refuse: treat the line as text
@@ -364,11 +366,19 @@ def fenced_lines(text: str):
     validator and the page generator.
     """
     lines = text.split("\n")
+    info, opens = _fences(lines)
+    for offset, line in enumerate(lines):
+        yield offset, line, info[offset], opens[offset]
+
+
+def _fences(lines: list[str]) -> tuple[list[str | None], list[bool]]:
+    """For each line: fence info or None, and whether it opens a fence (see fenced_lines)."""
     info: list[str | None] = [None] * len(lines)
     opens = [False] * len(lines)
     index = 0
     while index < len(lines):
-        opened = _fence_opening(lines[index])
+        line = lines[index]
+        opened = _fence_opening(line) if line[:3] in ("```", "~~~") else None   # as FENCE needs
         if opened is None:
             index += 1
             continue
@@ -379,14 +389,15 @@ def fenced_lines(text: str):
         info[index:end + 1] = [opened[1]] * (end + 1 - index)
         opens[index] = True
         index = end + 1
-    for offset, line in enumerate(lines):
-        yield offset, line, info[offset], opens[offset]
+    return info, opens
 
 
 def without_code(line: str) -> str | None:
     """The line with its code spans removed, or None if a code span might run onto
     another line: Python-Markdown pairs backticks across the lines of a paragraph,
     so only a line whose every backtick run closes on the line can be read alone."""
+    if "`" not in line:
+        return line
     runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(line)]
     out, last, index = [], 0, 0
     while index < len(runs):
@@ -413,10 +424,15 @@ def parse_body(text: str, first_line: int) -> Body:
     # Once a line's code spans cannot be told alone, the rest of its paragraph is
     # checked as it stands (code included): never less than the page will show.
     whole = False
-    for offset, line, info, opening in fenced_lines(text):
+    words = 0
+    lines = text.split("\n")
+    fences, opens = _fences(lines)
+    for offset, line in enumerate(lines):
         number = first_line + offset
+        info = fences[offset]
         if info is not None:
             whole = False
+            opening = opens[offset]
             if opening:  # superfences reads an attribute list on the opening line
                 _scan_attributes(body, number, line)
             if current is not None:
@@ -426,18 +442,22 @@ def parse_body(text: str, first_line: int) -> Body:
             continue
         if not line.strip():
             whole = False
-        prose = None if whole else without_code(line)
+        prose = line if whole or "`" not in line else without_code(line)
         if prose is None:
             whole, prose = True, line
-        _scan_attributes(body, number, prose)
-        for match in HTML_TAG.finditer(prose):
-            body.html.append((number, match.group(1)))
-        for match in LINK_TARGET.finditer(prose):
-            body.urls.append((number, match.group(1)))
-        reference = REFERENCE.match(prose)
+        # Each pattern needs its text ('{', '<', '](', ']:', '#'): most lines are skipped at once.
+        if "{" in prose:
+            _scan_attributes(body, number, prose)
+        if "<" in prose:
+            for match in HTML_TAG.finditer(prose):
+                body.html.append((number, match.group(1)))
+        if "](" in prose:
+            for match in LINK_TARGET.finditer(prose):
+                body.urls.append((number, match.group(1)))
+        reference = REFERENCE.match(prose) if "]:" in prose else None
         if reference:
             body.urls.append((number, reference.group(1)))
-        heading = ATX.match(line)
+        heading = ATX.match(line) if "#" in line else None
         if heading and len(heading.group(1)) <= 2:
             if len(heading.group(1)) == 1:
                 body.h1_lines.append(number)
@@ -449,12 +469,15 @@ def parse_body(text: str, first_line: int) -> Body:
                 continue
         if current is not None:
             chunks.append(line)
-        body.words += len(line.split())
-        for match in CASE_LINK.finditer(line):
-            body.links.append((number, match.group(1)))
-        for match in CITATION.finditer(line):
-            body.citations.append((number, match.group(1)))
+        words += len(line.split())
+        if "](" in line:
+            for match in CASE_LINK.finditer(line):
+                body.links.append((number, match.group(1)))
+        if "[@" in line:
+            for match in CITATION.finditer(line):
+                body.citations.append((number, match.group(1)))
     close()
+    body.words = words
     return body
 
 

@@ -6,7 +6,6 @@ and generated pages are never committed.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -17,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .corpus import default_vocabulary_dir, read_corpus
+from .corpus import case_folders, read_corpus
 from .model import Corpus
 from .history import case_dates, repository_path
 from .opendata import DATA_PAGE, open_data
@@ -27,7 +26,6 @@ from .problems import summary_line
 ASSETS = Path(__file__).parent / "assets"
 ASSET_URI = "assets/casebook"
 HOME_MARKER = "<!-- casebook:home -->"
-CASES_ENV = "CASEBOOK_CASES_DIR"
 # Search: Material's search box and result list, answered by casebook/assets/search.js from a
 # Pagefind index instead of Material's worker, which must download and index everything first.
 MATERIAL_WORKER = re.compile(r'("search": ")([^"]*)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
@@ -65,10 +63,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def resolve_paths(self, config) -> None:
         """Where the cases, the vocabularies and Mermaid are; relative paths start at mkdocs.yml."""
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        cases = os.environ.get(CASES_ENV) or self.config.cases_dir
-        self.cases_dir = (root / cases).resolve()
-        vocabulary = self.config.vocabulary_dir
-        self.vocabulary_dir = (root / vocabulary).resolve() if vocabulary else default_vocabulary_dir(root / "cases")
+        self.cases_dir, self.vocabulary_dir = case_folders(root, self.config.cases_dir, self.config.vocabulary_dir)
         self.mermaid_js = (root / self.config.mermaid_js).resolve()
 
     def on_config(self, config):

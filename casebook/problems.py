@@ -65,7 +65,7 @@ def display_path(path: Path) -> str:
 def display_paths(paths) -> list[str]:
     """display_path of each path, resolving each folder once rather than each file."""
     cwd = Path.cwd().resolve()
-    folders: dict[Path, Path] = {}
+    folders: dict[Path, tuple[Path, str | None]] = {}   # folder -> (resolved, relative to cwd or None)
     shown = []
     for path in paths:
         try:
@@ -73,16 +73,24 @@ def display_paths(paths) -> list[str]:
         except OSError:   # e.g. a folder that may not be searched: resolve() copes
             whole = True
         if whole:
-            full = path.resolve()
-        else:  # a file that is no link resolves to its resolved folder and its name
-            folder = folders.get(path.parent)
-            if folder is None:
-                folder = folders[path.parent] = path.parent.resolve()
-            full = folder / path.name
-        try:
-            shown.append(str(full.relative_to(cwd)))
-        except ValueError:
-            shown.append(str(path))
+            try:
+                shown.append(str(path.resolve().relative_to(cwd)))
+            except ValueError:
+                shown.append(str(path))
+            continue
+        # a file that is no link resolves to its resolved folder and its name
+        known = folders.get(path.parent)
+        if known is None:
+            folder = path.parent.resolve()
+            try:
+                known = folders[path.parent] = folder, str(folder.relative_to(cwd))
+            except ValueError:
+                known = folders[path.parent] = folder, None
+        folder, relative = known
+        if relative is None:   # outside the working directory, unless it is the working directory
+            shown.append("." if folder == cwd.parent and path.name == cwd.name else str(path))
+        else:
+            shown.append(path.name if relative == "." else f"{relative}/{path.name}")
     return shown
 
 
