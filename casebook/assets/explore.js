@@ -4,6 +4,8 @@
 (function () {
   "use strict";
 
+  function n(count) { return count.toLocaleString("en"); }  // 2,000, as the site writes numbers
+
   function words(value) { return value ? value.split(" ").filter(Boolean) : []; }
 
   function element(tag, attrs, text) {
@@ -29,7 +31,7 @@
       matching.forEach(function (tr, index) { tr.hidden = index >= limit; });
       var rest = matching.length - limit;
       button.hidden = rest <= 0;
-      if (rest > 0) button.textContent = "Show " + Math.min(rest, step) + " more (" + rest + " not shown)";
+      if (rest > 0) button.textContent = "Show " + n(Math.min(rest, step)) + " more (" + n(rest) + " not shown)";
       return Math.min(matching.length, limit);
     };
   }
@@ -211,11 +213,11 @@
         var listed = 0;
         values.forEach(function (v) {
           var box = boxes[f.key][v];
-          var n = counts[f.key][v] || 0;
-          box.count.textContent = String(n);
+          var count = counts[f.key][v] || 0;
+          box.count.textContent = String(count);
           box.input.checked = state.chosen[f.key].indexOf(v) >= 0;
-          box.input.disabled = n === 0 && !box.input.checked;
-          var keep = box.input.checked || (n > 0 && (open || listed < 8));
+          box.input.disabled = count === 0 && !box.input.checked;
+          var keep = box.input.checked || (count > 0 && (open || listed < 8));
           if (keep && !box.input.checked) listed++;
           box.label.hidden = !keep;
           list.appendChild(box.label);
@@ -224,7 +226,7 @@
         var hiddenCount = available.filter(function (v) { return boxes[f.key][v].label.hidden; }).length;
         var more = set.querySelector(".cb-more");
         more.hidden = !open && hiddenCount === 0;
-        more.textContent = open ? "Show fewer" : "Show all " + available.length;
+        more.textContent = open ? "Show fewer" : "Show all " + n(available.length);
       });
       var sorted = rows.slice().sort(compare);
       if (sorted.some(function (row, i) { return row !== order[i]; })) {
@@ -235,8 +237,8 @@
         row.tr.hidden = true;
         return row.matches;
       }).map(function (row) { return row.tr; }));
-      status.textContent = matching + " of " + rows.length + " cases" +
-        (shown < matching ? " (the first " + shown + " are shown)" : "");
+      status.textContent = n(matching) + " of " + n(rows.length) + " cases" +
+        (shown < matching ? " (the first " + n(shown) + " are shown)" : "");
       writeUrl(stateParams());
       root.dataset.ready = "true";
     }
@@ -272,8 +274,8 @@
         return terms.every(function (t) { return row.text.indexOf(t) >= 0; }) && (isNaN(min) || row.factor >= min);
       });
       var shown = show(matching);
-      output.textContent = matching.length + " of " + rows.length + " metrics" +
-        (shown < matching.length ? " (the first " + shown + " are shown)" : "");
+      output.textContent = n(matching.length) + " of " + n(rows.length) + " metrics" +
+        (shown < matching.length ? " (the first " + n(shown) + " are shown)" : "");
       var next = new URLSearchParams();
       if (form.q.value.trim()) next.set("q", form.q.value.trim());
       if (!isNaN(min)) next.set("min", form.min.value);
