@@ -85,7 +85,7 @@ def timed(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> tupl
 
 
 def casebook_env(cases: Path) -> dict:
-    from casebook.plugin import CASES_ENV
+    from casebook.corpus import CASES_ENV
     return {CASES_ENV: str(cases), "CASEBOOK_SITE_URL": SITE_URL}
 
 
