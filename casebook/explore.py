@@ -338,10 +338,14 @@ def render_migration_diagram(edges, here: str) -> str:
     right = list(dict.fromkeys(new for _, new, _ in sorted(shown, key=lambda e: (e[1].lower(), e[0].lower()))))
     row_h, width, box_w = 26, 760, 230
     height = row_h * max(len(left), len(right)) + 20
-    ly = {name: 10 + i * row_h * max(len(right), 1) / max(len(left), 1) if len(left) < len(right) else 10 + i * row_h
-          for i, name in enumerate(left)}
-    ry = {name: 10 + i * row_h * max(len(left), 1) / max(len(right), 1) if len(right) < len(left) else 10 + i * row_h
-          for i, name in enumerate(right)}
+    rows = max(len(left), len(right))
+
+    def column(names: list[str]) -> dict[str, float]:
+        """The shorter column is spread over the height of the taller one."""
+        step = row_h * rows / len(names)
+        return {name: 10 + i * step for i, name in enumerate(names)}
+
+    ly, ry = column(left), column(right)
     parts = []
     for old, new, cases in shown:
         y1, y2 = ly[old] + 10, ry[new] + 10

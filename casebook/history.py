@@ -12,12 +12,12 @@ from pathlib import Path
 SEPARATOR = "\x1e"
 
 
-def case_dates(cases_dir: Path) -> dict[str, tuple[str, str]]:
+def case_dates(cases_dir: Path, folder: str | None = None) -> dict[str, tuple[str, str]]:
     """case id -> (date added, date last changed) as YYYY-MM-DD; {} outside a git work tree.
 
     Files that are not committed yet have no entry.
     """
-    folder = repository_path(cases_dir)
+    folder = folder or repository_path(cases_dir)  # the caller may know it already
     log = _git(cases_dir, "log", f"--format={SEPARATOR}%cs", "--name-only", "--no-renames", "--", ".")
     if folder is None or log is None:
         return {}

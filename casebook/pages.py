@@ -230,7 +230,8 @@ def _term_cases(corpus: Corpus, vocabulary: str) -> dict[str, list[Case]]:
     return found
 
 
-def render_term_page(corpus: Corpus, vocabulary: str, term: Term) -> str:
+def render_term_page(corpus: Corpus, vocabulary: str, term: Term, cases: list[Case]) -> str:
+    """A term's page; `cases` are the cases that list it (computed once for all terms)."""
     here = term_page(vocabulary, term.id)
     terms = corpus.vocabulary(vocabulary).terms
     out = [page_title(term.name), f'<p class="cb-definition">{html_text(term.definition)}</p>\n']
@@ -242,7 +243,7 @@ def render_term_page(corpus: Corpus, vocabulary: str, term: Term) -> str:
     if term.related:
         related = ", ".join(link(terms[r].name, here, term_page(vocabulary, r)) for r in term.related if r in terms)
         out.append(f"**Related {vocabulary}:** {related}\n")
-    cases = by_year(_term_cases(corpus, vocabulary)[term.id])
+    cases = by_year(cases)
     if vocabulary == "patterns":
         out.append(f"## Known uses ({len(cases)})\n")
         out.append(_known_uses(cases, here) if cases else "No case applies this pattern yet.\n")
@@ -343,8 +344,9 @@ def generate_pages(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, st
     pages.update(explore_pages(corpus))
     for vocabulary in ("patterns", "domains"):
         pages[f"{vocabulary}/index.md"] = render_vocabulary_index(corpus, vocabulary)
+        found = _term_cases(corpus, vocabulary)
         for term in corpus.vocabulary(vocabulary).terms.values():
-            pages[term_page(vocabulary, term.id)] = render_term_page(corpus, vocabulary, term)
+            pages[term_page(vocabulary, term.id)] = render_term_page(corpus, vocabulary, term, found[term.id])
     company_groups = companies(corpus)
     pages["companies/index.md"] = render_group_index("Companies", "companies", company_groups)
     for slug, (name, cases) in company_groups.items():

@@ -96,9 +96,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return files
 
     def site_info(self) -> SiteInfo:
-        dates = case_dates(self.cases_dir) if self.config.git_dates else {}
+        folder = repository_path(self.cases_dir)  # None outside a git work tree: no dates
+        dates = case_dates(self.cases_dir, folder) if self.config.git_dates and folder else {}
         return SiteInfo(repo_url=self.config.repo_url.rstrip("/"), branch=self.config.repo_branch,
-                        cases_path=repository_path(self.cases_dir) or self.cases_dir.name, dates=dates)
+                        cases_path=folder or self.cases_dir.name, dates=dates)
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         # Material's search plugin then skips the page: Pagefind indexes the site instead.
