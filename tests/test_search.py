@@ -43,3 +43,64 @@ def test_first_result_is_timed_from_the_load_event(browser, server):
     company = next(c.company for c in read_corpus(ROOT / "cases").corpus.cases if c.company)
     seconds, kilobytes = first_result(browser, server, company)
     assert 0 < seconds < 30 and kilobytes > 10
+
+
+def test_every_search_page_starts_the_worker_it_hands_to_material(built_site):
+    """The head starts the worker Material will ask for, before any stylesheet or script."""
+    for page in built_site.rglob("*.html"):
+        html = page.read_text()
+        if 'id="__config"' not in html:
+            continue
+        head = html[:html.index("</head>")]
+        start = head.index("window.casebookSearch")
+        assert start < head.index("<link rel=\"stylesheet\"") and "<script src=" not in head[:start], page
+        early = re.search(r"var url=new URL\(\"([^\"]*)\",location.href\)", head).group(1)
+        assert early == WORKER.search(html).group(1), page
+
+
+@pytest.mark.browser
+def test_material_searches_with_the_early_worker_across_instant_navigation(watched, server):
+    """One worker for the whole visit: started by the head, handed to Material (no second
+    worker, no second download of Pagefind), still answering after instant navigation."""
+    from test_browser import search
+
+    w = watched()
+    loaded = []
+    w.context.on("requestfinished", lambda r: loaded.append(r.url))
+    w.page.goto(server)
+    assert w.page.evaluate("window.casebookSearch instanceof Worker")
+    search(w.page, "latency")
+    w.page.locator(".md-search-result__link").first.wait_for(timeout=20000)
+    w.page.keyboard.press("Escape")
+    w.page.evaluate("window.sameDocument = true")
+    w.page.locator("a.md-tabs__link").nth(1).click()
+    w.page.wait_for_url("**/cases/**")
+    assert w.page.evaluate("window.sameDocument === true")   # instant navigation: no new page load
+    w.page.locator("input.md-search__input").fill("")
+    search(w.page, "Discord")
+    w.page.wait_for_function(
+        "() => [...document.querySelectorAll('.md-search-result__link')].some(a => a.href.includes('discord'))",
+        timeout=20000)
+    assert w.page.evaluate("window.casebookSearch instanceof Worker")
+    assert sum(u.endswith("/assets/casebook/search.js") for u in loaded) == 1, loaded
+    assert sum(u.endswith("/pagefind/pagefind.js") for u in loaded) == 1, loaded
+
+
+@pytest.mark.browser
+def test_the_best_result_is_shown_before_the_rest(watched, server):
+    """Each answer grows: the top result alone as soon as its excerpt is in, then the first
+    ten, then up to fifty."""
+    w = watched()
+    w.page.goto(server)
+    w.page.evaluate("window.casebookAnswers = [];"
+                    "window.casebookSearch.addEventListener('message', e => e.data.type === 3 &&"
+                    " window.casebookAnswers.push(e.data.data.items.length))")
+    # the whole word at once (one query, as the benchmark types), not a query per prefix
+    w.page.evaluate("""() => { window.casebookAnswers = [];
+        const box = document.querySelector('input.md-search__input');
+        box.focus(); box.value = 'latency';
+        box.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true})); }""")
+    w.page.wait_for_function("window.casebookAnswers.filter(Boolean).length >= 3", timeout=20000)
+    # 0 items: the answer to Material's empty first query, if it came after the listener
+    answers = [n for n in w.page.evaluate("window.casebookAnswers") if n]
+    assert answers[0] == 1 and answers[1] == 10 and 10 < answers[2] <= 50, answers

@@ -11,17 +11,22 @@
 "use strict";
 
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;   // Material's SearchMessageType
-var FIRST = 10;   // results shown as soon as their excerpts are in
+var FIRST = 10;   // results shown as soon as their excerpts are in (the top one even sooner)
 var MOST = 50;    // then up to this many; a reader does not scroll further
 
-// This file is served from assets/casebook/; the index lives in pagefind/. A long case page
-// is penalised less than by Pagefind's default (pageLength 0.75), so that the case of a
-// company ranks with, not below, the company's short list page.
-var pagefind = import(new URL("../../pagefind/pagefind.js", self.location.href).href)
+// This file is served from assets/casebook/; the index lives in pagefind/. Started early by
+// the page (casebook/plugin.py), the worker runs from a blob: URL and is told this file's URL.
+// A long case page is penalised less than by Pagefind's default (pageLength 0.75), so that
+// the case of a company ranks with, not below, the company's short list page.
+var here = self.casebookSearchURL || self.location.href;
+var pagefind = import(new URL("../../pagefind/pagefind.js", here).href)
   .then(function (module) {
     return module.options({ excerptLength: 24, ranking: { pageLength: 0.25 } }).then(function () {
       return module.init();
-    }).then(function () { return module; });
+    }).then(function () {
+      warmUp();
+      return module;
+    });
   });
 pagefind.catch(function (error) {
   console.error("Casebook search: the Pagefind index could not be loaded:", error && error.message);
@@ -51,10 +56,20 @@ function answer(query) {
   }).then(function (search) {
     if (ticket !== latest || !search) return;
     var results = search.results;
-    return load(results.slice(0, FIRST), terms).then(function (first) {
-      post(first);
+    var first = load(results.slice(0, FIRST), terms);
+    var shown = 0;
+    function show(groups) {
+      if (groups.length > shown) { shown = groups.length; post(groups); }
+    }
+    // All excerpts are requested together; the best result is shown the moment its own is in.
+    if (first.length) first[0].then(function (top) { show([top]); }, function () { /* below */ });
+    return Promise.all(first).then(function (groups) {
+      if (!groups.length) return post([]);   // "no matching documents"
+      show(groups);
       if (results.length > FIRST && ticket === latest) {
-        return load(results.slice(FIRST, MOST), terms).then(function (more) { post(first.concat(more)); });
+        return Promise.all(load(results.slice(FIRST, MOST), terms)).then(function (more) {
+          show(groups.concat(more));
+        });
       }
     });
   }).catch(function (error) {
@@ -63,10 +78,20 @@ function answer(query) {
   });
 }
 
+// One promise per result, in rank order.
 function load(results, terms) {
-  return Promise.all(results.map(function (result) {
+  return results.map(function (result) {
     return result.data().then(function (data) { return group(data, result.score, terms); });
-  }));
+  });
+}
+
+// Pagefind splits a query into graphemes with Intl.Segmenter, whose first use loads ICU's
+// break rules (40 ms measured): do it now, while no one waits, not on the first query.
+function warmUp() {
+  try {
+    Array.from(new Intl.Segmenter("en", { granularity: "grapheme" }).segment("warm up"));
+    /^\p{Pd}|\p{Po}$/u.test("-");
+  } catch (error) { /* an engine without Intl.Segmenter: Pagefind does without it too */ }
 }
 
 // One Material result group: the page first, then its sections (collapsed by Material under
