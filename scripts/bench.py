@@ -1,6 +1,7 @@
 """Benchmark Casebook against plain Material for MkDocs on the same pages.
 
-Usage: python scripts/bench.py [--sizes 100,500,2000] [--repeats N] [--no-real] [--no-search] [--json FILE]
+Usage: python scripts/bench.py [--sizes 100,500,2000] [--repeats N] [--search-runs N] [--no-real]
+                               [--no-search] [--json FILE]
 
 For the real cases and for synthetic corpora of each size (scripts/make_corpus.py) it
 measures, in one run on this machine:
@@ -12,10 +13,11 @@ measures, in one run on this machine:
   bounded navigation, and Material's own search plugin: what the site costs without Casebook;
 - the size of a case page (median), of the search index, and the peak memory of each build;
 - search: in headless Chromium, the time from a page's load event to the first search result
-  shown, for Casebook's search and for Material's built-in search on the baseline site.
+  shown, for Casebook's search and for Material's built-in search on the baseline site; each
+  a fresh browser context (cold cache), --search-runs times, alternating the two sites.
 
 Every command runs in its own process, as a user runs it. Times are the median of --repeats
-runs; memory is the largest. The machine's load average is printed with the tables: other
+runs (search: of --search-runs page loads, with the fastest and slowest); memory is the largest. The machine's load average is printed with the tables: other
 work on the machine slows every figure.
 """
 
@@ -172,7 +174,7 @@ def first_result(browser, url: str, query: str) -> tuple[float, float]:
         context.close()
 
 
-def measure_search(row: Row, site: Path, baseline_site: Path, repeats: int) -> None:
+def measure_search(row: Row, site: Path, baseline_site: Path, runs: int) -> None:
     from conftest import ARGS, CHROMIUM, serving
     from playwright.sync_api import sync_playwright
 
@@ -182,7 +184,7 @@ def measure_search(row: Row, site: Path, baseline_site: Path, repeats: int) -> N
     with sync_playwright() as playwright, serving(site) as ours, serving(baseline_site) as theirs:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            for _ in range(repeats):
+            for _ in range(runs):
                 seconds, kb = first_result(browser, ours, row.query)
                 row.search.append(seconds)
                 row.search_kb = kb
@@ -195,7 +197,7 @@ def measure_search(row: Row, site: Path, baseline_site: Path, repeats: int) -> N
 
 # --- one corpus ------------------------------------------------------------------------------
 
-def bench_corpus(label: str, cases: Path, work: Path, repeats: int, search: bool) -> Row:
+def bench_corpus(label: str, cases: Path, work: Path, repeats: int, search_runs: int) -> Row:
     from casebook.corpus import case_paths, read_corpus
 
     corpus = read_corpus(cases, ROOT / "cases" / "vocabulary").corpus
@@ -219,8 +221,8 @@ def bench_corpus(label: str, cases: Path, work: Path, repeats: int, search: bool
     row.case_page_kb = median_case_page_kb(site, ids)
     row.index_mb = folder_mb(site / "pagefind") + folder_mb(site / "search")
     row.baseline_index_mb = folder_mb(baseline_site / "search")
-    if search:
-        measure_search(row, site, baseline_site, repeats)
+    if search_runs:
+        measure_search(row, site, baseline_site, search_runs)
     return row
 
 
@@ -228,6 +230,14 @@ def bench_corpus(label: str, cases: Path, work: Path, repeats: int, search: bool
 
 def fmt(value: float | None, digits: int = 2, suffix: str = "") -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}{suffix}"
+
+
+def spread(values: list[float]) -> str:
+    """The median, and the fastest and slowest run when there are several."""
+    if not values:
+        return "n/a"
+    median = f"{fmt(statistics.median(values))} s"
+    return median if len(values) == 1 else f"{median} ({fmt(min(values))}–{fmt(max(values))})"
 
 
 def tables(rows: list[Row]) -> str:
@@ -241,11 +251,11 @@ def tables(rows: list[Row]) -> str:
                    f"| {fmt(r.index_mb, 1)} MB ({fmt(r.baseline_index_mb, 1)} MB) "
                    f"| {fmt(r.build_rss_mb, 0)} MB ({fmt(r.baseline_rss_mb, 0)} MB) |")
     if any(r.search for r in rows):
-        out += ["", "| cases | query | first search result: Casebook (Pagefind) | Material's search "
-                "| downloaded by then: Casebook | Material |",
+        out += ["", "| cases | query | first search result: Casebook (Pagefind), median (fastest–slowest) "
+                "| Material's search | downloaded by then: Casebook | Material |",
                 "| --- | --- | ---: | ---: | ---: | ---: |"]
         for r in rows:
-            out.append(f"| {r.label} | {r.query} | {fmt(r.median('search'))} s | {fmt(r.median('baseline_search'))} s "
+            out.append(f"| {r.label} | {r.query} | {spread(r.search)} | {spread(r.baseline_search)} "
                        f"| {fmt(r.search_kb, 0)} KB | {fmt(r.baseline_search_kb, 0)} KB |")
     return "\n".join(out)
 
@@ -260,15 +270,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,500,2000", help="synthetic corpus sizes, comma-separated")
     parser.add_argument("--repeats", type=int, default=1, help="runs of each measurement (median reported)")
     parser.add_argument("--no-real", dest="real", action="store_false", help="skip the real cases")
-    parser.add_argument("--no-search", dest="search", action="store_false", help="skip the browser measurements")
+    parser.add_argument("--search-runs", type=int, default=9,
+                        help="page loads per site for the first search result (median reported)")
+    parser.add_argument("--no-search", dest="search_runs", action="store_const", const=0,
+                        help="skip the browser measurements")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--sizes must be numbers separated by commas, not '{args.sizes}'")
-    if args.repeats < 1 or any(n < 1 for n in sizes):
-        parser.error("--repeats and every size must be at least 1")
+    if args.repeats < 1 or args.search_runs < 0 or any(n < 1 for n in sizes):
+        parser.error("--repeats and every size must be at least 1, --search-runs at least 0")
 
     print(f"bench: started, {load()}", file=sys.stderr)
     rows = []
@@ -282,10 +295,11 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp) / f"work-{len(rows)}"
             work.mkdir()
             print(f"bench: {label} cases ...", file=sys.stderr)
-            rows.append(bench_corpus(label, cases, work, args.repeats, args.search))
+            rows.append(bench_corpus(label, cases, work, args.repeats, args.search_runs))
             shutil.rmtree(work, ignore_errors=True)
     print(tables(rows))
-    print(f"\nMeasured {time.strftime('%Y-%m-%d')}, median of {args.repeats} run(s), {load()} at the end.")
+    loads = f" ({args.search_runs} page loads per site for search)" if args.search_runs else ""
+    print(f"\nMeasured {time.strftime('%Y-%m-%d')}, median of {args.repeats} run(s){loads}, {load()} at the end.")
     if args.json:
         args.json.write_text(json.dumps({"load": load(), "repeats": args.repeats,
                                          "rows": [asdict(r) for r in rows]}, indent=2) + "\n")

@@ -60,3 +60,10 @@ def test_bench_prints_the_table_with_measured_figures(tmp_path):
         assert len(figures[name]) == 1 and 0 < figures[name][0] < 300, name
     assert figures["case_page_kb"] > 1 and figures["index_mb"] > 0 and figures["baseline_index_mb"] > 0
     assert figures["build_rss_mb"] > 10 and figures["baseline_rss_mb"] > 10
+
+
+def test_search_times_are_reported_as_median_and_range():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench import spread
+    assert spread([0.4, 0.1, 0.2]) == "0.20 s (0.10–0.40)"
+    assert spread([0.25]) == "0.25 s" and spread([]) == "n/a"
