@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from .corpus import case_paths, read_corpus, vocabulary_paths
-from .problems import RULES, summary_line
+from .problems import RULES, printable, summary_line
 
 USAGE_ERROR = 2
 
@@ -233,8 +233,8 @@ def _escape_property(text: str) -> str:
 
 def github_annotation(problem) -> str:
     """The problem as a workflow command: GitHub shows it on the file's line in the pull request."""
-    return (f"::error file={_escape_property(problem.path)},line={problem.line},"
-            f"title={_escape_property(problem.code)}::{_escape_data(problem.message)}")
+    return (f"::error file={_escape_property(printable(problem.path))},line={problem.line},"
+            f"title={_escape_property(problem.code)}::{_escape_data(printable(problem.message))}")
 
 
 def report(problems, checked: int, github: bool = False) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,7 @@ RULES: dict[str, str] = {
     "CB032": "a link or image in the body uses a scheme other than https, http or mailto (javascript:, data:)",
     "CB033": "the body has an attribute list ({: ...}) that sets more than an id or a class",
     "CB034": "a case id, company or technology is named like a generated index page ('index')",
+    "CB035": "a company or technology is written two ways (differing only in case or punctuation)",
 }
 
 
@@ -54,7 +56,20 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.code} {self.message}"
+        return printable(f"{self.path}:{self.line}: {self.code} {self.message}")
+
+
+# Characters a message may quote from a file but must not send to a terminal or a log as they
+# are: control characters (an escape sequence could recolour or rewrite the screen, a line
+# break would forge a line of output) and the bidirectional overrides that make text read
+# differently from its bytes.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """text with every unprintable character written as its escape (\\x1b, \\u202e)."""
+    return UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                           else f"\\u{ord(m.group()):04x}", text)
 
 
 def display_path(path: Path) -> str:

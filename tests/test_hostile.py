@@ -139,6 +139,22 @@ def test_bom_and_crlf_files_that_are_otherwise_valid_build(tmp_path):
     assert "Alpha rewrote" in (tmp_path / "site" / "cases" / "alpha-read-states" / "index.html").read_text()
 
 
+def test_messages_quote_control_and_bidi_characters_as_escapes(tmp_path):
+    """What a message quotes from a file (a key, a heading) reaches the terminal and the log
+    as escapes: no escape sequence, no bidirectional override, in the plain line or in the
+    GitHub annotation. (YAML itself refuses control characters in values: CB004.)"""
+    hostile = alpha("title: ", "ke\u202ey\u2066: 1\ntitle: ").replace(
+        "Measure before rewriting.", "Measure before rewriting.\n\n## Notes\x1b[2J\x1b[31m\n\nText.", 1)
+    cases = make_corpus(tmp_path, {"alpha-read-states.md": hostile})
+    done = run_casebook("validate", "--format", "github", cases)
+    assert done.returncode == 1
+    assert not re.search("[\x00-\x09\x0b-\x1f\u202e\u2066]", done.stdout), repr(done.stdout)
+    assert done.stdout.count("unknown key 'ke\\u202ey\\u2066'") == 2   # line and annotation
+    assert done.stdout.count("unknown section 'Notes\\x1b[2J\\x1b[31m'") == 2
+    # the heading: two lines below the paragraph, which the added key moved down one
+    assert reported(done.stdout) == ["alpha-read-states.md:4: CB008", f"alpha-read-states.md:{M + 3}: CB018"]
+
+
 def test_files_that_are_not_plain_files(tmp_path):
     """Links leaving the repository, dangling links, a FIFO (reading it would hang) and a folder named .md."""
     outside = tmp_path / "secret.md"
