@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .loader import Document, load_document, load_yaml_file
-from .model import Case, Corpus, Term, Vocabulary
+from .model import Case, Corpus, Term, Vocabulary, slugify
 from .problems import Problem, display_paths
 from .rules import CASE_RULES, STORY_KEYS, VOCABULARY_RULES, Context
 
@@ -105,6 +105,7 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
             _run(doc, CASE_RULES, ctx)
     _check_unique_ids(docs)
     _check_story_order(docs)
+    _check_name_spellings(docs)
 
     problems = sorted(p for doc in checked_vocab + docs for p in doc.problems)
     if problems or only is not None or check_only:
@@ -148,6 +149,32 @@ def _check_story_order(docs: list[Document]) -> None:
                     doc.problem(doc.line_of((key, index)), "CB010", (
                         f"'{key}' names '{target}' from {year}, later than this case ({doc.data['year']}); "
                         f"the later case should name the earlier one"))
+
+
+def _named(doc: Document):
+    """(kind, name, line) of the company and each technology a case names."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if isinstance(data.get("company"), str):
+        yield "company", data["company"], doc.line_of(("company",))
+    technologies = data.get("technologies")
+    for side in ("before", "after"):
+        names = technologies.get(side) if isinstance(technologies, dict) else None
+        for index, name in enumerate(names if isinstance(names, list) else []):
+            if isinstance(name, str):
+                yield "technology", name, doc.line_of(("technologies", side, index))
+
+
+def _check_name_spellings(docs: list[Document]) -> None:
+    """CB035: a company or technology is written one way. Names that differ only in case or
+    punctuation share one page (one slug), which would show whichever spelling came first."""
+    first: dict[tuple[str, str], tuple[str, Document, int]] = {}
+    for doc in docs:
+        for kind, name, line in _named(doc):
+            seen = first.setdefault((kind, slugify(name)), (name, doc, line))
+            if seen[0] != name:
+                where = f"on line {seen[2]}" if seen[1] is doc else f"in {seen[1].display}:{seen[2]}"
+                doc.problem(line, "CB035", f"{kind} '{name}' is written '{seen[0]}' {where}; "
+                                           f"one {kind} has one page: write it the same way")
 
 
 def _check_unique_ids(docs: list[Document]) -> None:

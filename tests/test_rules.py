@@ -47,6 +47,7 @@ EXPECTED = {
     "cb032-link-scheme": [(76, "CB032"), (76, "CB032")],
     "cb033-attribute-list": [(76, "CB033")],
     "cb034-reserved-name": [(5, "CB034")],
+    "cb035-name-spelling": [(12, "CB035")],
 }
 
 
@@ -90,6 +91,19 @@ def test_alias_resolves_to_term_id(tmp_path):
     (tmp_path / "beta-chat-fanout.md").write_text((FIXTURES / "valid" / "beta-chat-fanout.md").read_text())
     [problem] = problems(case, cases_dir=tmp_path)
     assert problem.code == "CB013" and "use its id 'caching'" in problem.message
+
+
+def test_cb035_one_spelling_per_company_across_files(tmp_path):
+    for case in (FIXTURES / "valid").glob("*.md"):
+        shutil.copy(case, tmp_path / case.name)
+    # files are read in name order: "alpha-read-states-sharded.md" first
+    changed = tmp_path / "alpha-read-states.md"
+    changed.write_text(changed.read_text().replace("company: Alpha Corp", "company: alpha-corp", 1))
+    found = read_corpus(tmp_path, VOCABULARY).problems
+    assert [(Path(p.path).name, p.line, p.code) for p in found] == [("alpha-read-states.md", 5, "CB035")]
+    first = found[0].path.replace("alpha-read-states", "alpha-read-states-sharded")
+    assert found[0].message == (f"company 'alpha-corp' is written 'Alpha Corp' in {first}:5; "
+                                "one company has one page: write it the same way")
 
 
 def test_cb012_duplicate_ids_across_folders():
