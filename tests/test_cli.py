@@ -260,9 +260,12 @@ def test_github_annotation_escapes_like_the_actions_toolkit():
     from casebook.cli import github_annotation
     from casebook.problems import Problem
 
-    problem = Problem("cases/a:b,c%.md", 7, "CB004", "bad: 100% of\r\nit, here")
+    problem = Problem("cases/a:b,c%.md", 7, "CB004", "bad: 100% of it, here")
     assert github_annotation(problem) == (
-        "::error file=cases/a%3Ab%2Cc%25.md,line=7,title=CB004::bad: 100%25 of%0D%0Ait, here")
+        "::error file=cases/a%3Ab%2Cc%25.md,line=7,title=CB004::bad: 100%25 of it, here")
+    # a line break quoted from a file is shown, as in the plain line, not obeyed
+    problem = Problem("cases/a.md", 7, "CB018", "unknown section 'x\r\n::error::forged'")
+    assert github_annotation(problem).endswith("::unknown section 'x\\x0d\\x0a::error::forged'")
 
 
 def test_schema_command_derives_the_editor_schema_from_the_one_definition(tmp_path):
