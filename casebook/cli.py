@@ -203,13 +203,16 @@ def cmd_validate(args) -> int:
         for name in args.paths:
             path = Path(name)
             if path.is_dir():
-                found = case_paths(path) + [p for p in path.glob("*.yml")]
-                only += found
-            elif path.exists() or path.is_symlink():
-                only.append(path)
+                # the folder resolved once, not each file (2,000 resolves took 0.1 s); a link
+                # inside stays a link, for CB029 to report
+                folder = path.resolve()
+                only += [folder / p.name for p in case_paths(path) + list(path.glob("*.yml"))]
+            elif path.is_symlink():
+                only.append(path.absolute())
+            elif path.exists():
+                only.append(path.resolve())
             else:
                 raise UsageError(f"no such file or folder: {name}")
-        only = [p.resolve() if not p.is_symlink() else p.absolute() for p in only]
     result = read_corpus(cases_dir, vocabulary_dir, only=only, check_only=True)
     return report(result.problems, checked=len(only) if only is not None else
                   len(case_paths(cases_dir)) + len(vocabulary_paths(vocabulary_dir)),

@@ -93,7 +93,7 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
     folders = {p.parent for p in only or [] if p.suffix == ".md"}
     known = {p.stem for p in all_cases} | {p.stem for folder in folders for p in case_paths(folder)}
     ctx = Context(vocabularies=vocabularies, case_ids=known)
-    wanted = {p.resolve() for p in only} if only is not None else None
+    wanted = {p.resolve() for p in only if p.suffix != ".md"} if only is not None else None   # vocabularies
     checked_vocab = [d for d in vocab_docs if wanted is None or d.path.resolve() in wanted]
     for doc in checked_vocab:
         _run(doc, VOCABULARY_RULES, ctx)

@@ -62,29 +62,33 @@ def name_of(path: Path_) -> str:
     return out or "front matter"
 
 
+def inside(path: Path_) -> str:
+    """" in 'technologies'" for a nested key; nothing at the top level."""
+    return f" in '{name_of(path)}'" if path else ""
+
+
 # (path, code, message) triples; the caller turns paths into lines.
 Finding = tuple[Path_, str, str]
 
 
 def check(value, schema: dict, path: Path_ = ()) -> Iterator[Finding]:
-    where = name_of(path)
     if "enum" in schema:
         if value not in schema["enum"]:
             allowed = ", ".join(map(str, schema["enum"]))
             hint = did_you_mean(value, schema["enum"]) if isinstance(value, str) else ""
-            yield path, "CB010", f"'{where}' is {describe(value)}; allowed: {allowed}{hint}"
+            yield path, "CB010", f"'{name_of(path)}' is {describe(value)}; allowed: {allowed}{hint}"
         return
     expected = schema.get("type")
     if expected and not type_ok(value, expected):
-        yield path, "CB009", f"'{where}' should be {TYPE_NAMES[expected]}, not {describe(value)}"
+        yield path, "CB009", f"'{name_of(path)}' should be {TYPE_NAMES[expected]}, not {describe(value)}"
         return
     if expected == "string":
         yield from _check_string(value, schema, path)
     elif expected in ("integer", "number"):
         if "minimum" in schema and value < schema["minimum"]:
-            yield path, "CB010", f"'{where}' is {value}; it must be at least {schema['minimum']}"
+            yield path, "CB010", f"'{name_of(path)}' is {value}; it must be at least {schema['minimum']}"
         if "maximum" in schema and value > schema["maximum"]:
-            yield path, "CB010", f"'{where}' is {value}; it must be at most {schema['maximum']}"
+            yield path, "CB010", f"'{name_of(path)}' is {value}; it must be at most {schema['maximum']}"
     elif expected == "array":
         yield from _check_array(value, schema, path)
     elif expected == "object":
@@ -92,22 +96,20 @@ def check(value, schema: dict, path: Path_ = ()) -> Iterator[Finding]:
 
 
 def _check_string(value: str, schema: dict, path: Path_) -> Iterator[Finding]:
-    where = name_of(path)
     if len(value) < schema.get("minLength", 0) or (schema.get("minLength") and not value.strip()):
-        yield path, "CB010", f"'{where}' is empty"
+        yield path, "CB010", f"'{name_of(path)}' is empty"
         return
     if "maxLength" in schema and len(value) > schema["maxLength"]:
-        yield path, "CB010", f"'{where}' is {len(value)} characters long; at most {schema['maxLength']} are allowed"
+        yield path, "CB010", f"'{name_of(path)}' is {len(value)} characters long; at most {schema['maxLength']} are allowed"
         return
     pattern = schema.get("pattern")
     if pattern and not re.search(pattern, value):
-        yield path, "CB010", f"'{where}' is {describe(value)}; {PATTERN_HINTS.get(pattern, 'it does not match ' + pattern)}"
+        yield path, "CB010", f"'{name_of(path)}' is {describe(value)}; {PATTERN_HINTS.get(pattern, 'it does not match ' + pattern)}"
 
 
 def _check_array(value: list, schema: dict, path: Path_) -> Iterator[Finding]:
-    where = name_of(path)
     if len(value) < schema.get("minItems", 0):
-        yield path, "CB010", f"'{where}' needs at least {schema['minItems']} entr{'y' if schema['minItems'] == 1 else 'ies'}"
+        yield path, "CB010", f"'{name_of(path)}' needs at least {schema['minItems']} entr{'y' if schema['minItems'] == 1 else 'ies'}"
     items = schema.get("items")
     seen = []
     for index, item in enumerate(value):
@@ -115,17 +117,16 @@ def _check_array(value: list, schema: dict, path: Path_) -> Iterator[Finding]:
             yield from check(item, items, path + (index,))
         if schema.get("uniqueItems"):
             if item in seen:
-                yield path + (index,), "CB014", f"'{where}' lists {describe(item)} twice"
+                yield path + (index,), "CB014", f"'{name_of(path)}' lists {describe(item)} twice"
             seen.append(item)
 
 
 def _check_object(value: dict, schema: dict, path: Path_) -> Iterator[Finding]:
     properties = schema.get("properties", {})
-    prefix = f"'{name_of(path)}' " if path else ""
     for key in value:
         if key not in properties and schema.get("additionalProperties") is False:
             yield path + (key,), "CB008", (
-                f"unknown key '{key}'{' in ' + prefix.strip() if prefix else ''}"
+                f"unknown key '{key}'{inside(path)}"
                 f"{did_you_mean(key, properties)} (allowed: {', '.join(properties)})")
     required = list(schema.get("required", []))
     for rule in schema.get("allOf", []):
@@ -133,7 +134,7 @@ def _check_object(value: dict, schema: dict, path: Path_) -> Iterator[Finding]:
             required += rule.get("then", {}).get("required", [])
     for key in required:
         if key not in value:
-            yield path, "CB007", f"{prefix}missing required key '{key}'" if prefix else f"missing required key '{key}'"
+            yield path, "CB007", f"'{name_of(path)}' missing required key '{key}'" if path else f"missing required key '{key}'"
     for key, sub in properties.items():
         if key in value:
             yield from check(value[key], sub, path + (key,))
