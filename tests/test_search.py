@@ -104,3 +104,20 @@ def test_the_best_result_is_shown_before_the_rest(watched, server):
     # 0 items: the answer to Material's empty first query, if it came after the listener
     answers = [n for n in w.page.evaluate("window.casebookAnswers") if n]
     assert answers[0] == 1 and answers[1] == 10 and 10 < answers[2] <= 50, answers
+
+
+@pytest.mark.browser
+def test_the_last_word_is_completed_from_the_results(watched, server):
+    """Material's search.suggest: the word being typed is completed with a word the results
+    matched, and the right-arrow key takes it."""
+    from test_browser import search
+
+    w = watched()
+    w.page.goto(server)
+    search(w.page, "rewrite laten")
+    w.page.wait_for_function("document.querySelector('.md-search__suggest').textContent.length > 13",
+                             timeout=20000)
+    suggested = w.page.locator(".md-search__suggest").text_content()
+    assert suggested in ("rewrite latency", "rewrite latencies"), suggested
+    w.page.keyboard.press("ArrowRight")
+    assert w.page.locator("input.md-search__input").input_value() == suggested

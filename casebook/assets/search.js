@@ -46,7 +46,8 @@ self.onmessage = function (event) {
 function answer(query) {
   var ticket = ++latest;
   function post(items) {
-    if (ticket === latest) self.postMessage({ type: RESULT, data: { items: items } });
+    if (ticket !== latest) return;
+    self.postMessage({ type: RESULT, data: { items: items, suggest: completion(query, items) } });
   }
   if (!query.trim()) return post([]);
   var terms = {};
@@ -109,6 +110,27 @@ function group(data, score, terms) {
     });
   });
   return items;
+}
+
+// Material's search.suggest: the last word typed, completed with the word the results matched
+// most often (Pagefind matches the last word as a prefix: "late" finds "latency"). Material
+// shows it after the query and takes it on the right-arrow key.
+function completion(query, groups) {
+  var typed = query.split(/[\s-]+/).pop();
+  var start = typed.toLowerCase(), counts = {}, best = null;
+  if (!typed) return [];
+  groups.forEach(function (items) {
+    items.forEach(function (item) {
+      var marked = /<mark>([^<]+)<\/mark>/g, match;
+      while ((match = marked.exec(item.title + " " + item.text)) !== null) {
+        var word = (/^[\p{L}\p{N}]+/u.exec(match[1].toLowerCase()) || [""])[0];   // "latency." marked
+        if (word.length <= start.length || word.indexOf(start) !== 0) continue;
+        counts[word] = (counts[word] || 0) + 1;
+        if (best === null || counts[word] > counts[best]) best = word;
+      }
+    });
+  });
+  return best === null ? [] : [typed + best.slice(start.length)];
 }
 
 // Material inserts titles and excerpts as HTML: keep Pagefind's <mark> highlights, and
