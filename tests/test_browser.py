@@ -38,12 +38,16 @@ def wait_for_svgs(page, count):
 
 def ranked(page, server, query) -> list[str]:
     """The results for query, best first, as site paths ('cases/x/'), once the whole query is answered."""
+    # The list grows as excerpts come in; the worker marks a query's last answer complete.
+    page.evaluate("window.casebookSearch.addEventListener('message', e => {"
+                  " if (e.data.type === 3) window.casebookAnswer = e.data.data; })")
     search(page, query)
     # Material links each result with ?h=<the words it answered>: wait for the last query, not a prefix.
     words = " ".join(query.lower().split())
     page.wait_for_function(
         "words => { const a = document.querySelector('.md-search-result__item > .md-search-result__link');"
-        " return a && new URL(a.href).searchParams.get('h') === words; }", arg=words, timeout=20000)
+        " return a && new URL(a.href).searchParams.get('h') === words && window.casebookAnswer.complete; }",
+        arg=words, timeout=20000)
     links = page.evaluate("[...document.querySelectorAll('.md-search-result__item > .md-search-result__link')]"
                           ".map(a => a.href.split('?')[0])")
     return [link.removeprefix(server) for link in links]

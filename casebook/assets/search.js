@@ -45,11 +45,13 @@ self.onmessage = function (event) {
 
 function answer(query) {
   var ticket = ++latest;
-  function post(items) {
+  // Material reads items and suggest; complete (ours) marks the query's last answer, after
+  // which the list no longer grows (tests wait for it).
+  function post(items, complete) {
     if (ticket !== latest) return;
-    self.postMessage({ type: RESULT, data: { items: items, suggest: completion(query, items) } });
+    self.postMessage({ type: RESULT, data: { items: items, suggest: completion(query, items), complete: complete } });
   }
-  if (!query.trim()) return post([]);
+  if (!query.trim()) return post([], true);
   var terms = {};
   query.toLowerCase().split(/\s+/).filter(Boolean).forEach(function (word) { terms[word] = true; });
   pagefind.then(function (module) {
@@ -58,24 +60,24 @@ function answer(query) {
     if (ticket !== latest || !search) return;
     var results = search.results;
     var first = load(results.slice(0, FIRST), terms);
+    var more = results.length > FIRST;
     var shown = 0;
-    function show(groups) {
-      if (groups.length > shown) { shown = groups.length; post(groups); }
+    function show(groups, complete) {
+      if (groups.length > shown || complete) { shown = groups.length; post(groups, complete); }
     }
     // All excerpts are requested together; the best result is shown the moment its own is in.
-    if (first.length) first[0].then(function (top) { show([top]); }, function () { /* below */ });
+    if (first.length) first[0].then(function (top) { show([top], false); }, function () { /* below */ });
     return Promise.all(first).then(function (groups) {
-      if (!groups.length) return post([]);   // "no matching documents"
-      show(groups);
-      if (results.length > FIRST && ticket === latest) {
-        return Promise.all(load(results.slice(FIRST, MOST), terms)).then(function (more) {
-          show(groups.concat(more));
+      show(groups, !more);   // none at all: "no matching documents"
+      if (more && ticket === latest) {
+        return Promise.all(load(results.slice(FIRST, MOST), terms)).then(function (rest) {
+          show(groups.concat(rest), true);
         });
       }
     });
   }).catch(function (error) {
     console.error("Casebook search failed:", error && error.message);
-    post([]);
+    post([], true);
   });
 }
 
