@@ -122,3 +122,17 @@ def test_the_last_word_is_completed_from_the_results(watched, server):
     assert suggested in ("rewrite latency", "rewrite latencies"), suggested
     w.page.keyboard.press("ArrowRight")
     assert w.page.locator("input.md-search__input").input_value() == suggested
+
+
+@pytest.mark.browser
+def test_the_count_is_of_every_matching_page_not_of_those_listed(watched, server):
+    """The worker lists at most fifty results; the count above them says how many matched."""
+    from test_browser import ranked
+
+    w = watched()
+    w.page.goto(server)
+    ranked(w.page, server, "case")
+    listed, total = w.page.evaluate("[window.casebookAnswer.items.length, window.casebookAnswer.total]")
+    assert listed == 50 < total, (listed, total)
+    w.page.wait_for_function("n => document.querySelector('.md-search-result__meta').textContent"
+                             " === n.toLocaleString('en') + ' matching documents'", arg=total, timeout=5000)

@@ -124,4 +124,20 @@
   }
   window.casebookEveryPage = everyPage;
   everyPage(onPage);
+
+  // Material counts the results it is given; the search worker (search.js) lists at most 50
+  // and says how many pages matched: the count says that, not "50 matching documents".
+  var answers = 0;
+  if (window.casebookSearch) {
+    window.casebookSearch.addEventListener("message", function (event) {
+      var data = event.data && event.data.type === 3 && event.data.data;
+      if (!data) return;
+      var answer = ++answers;
+      if (!(data.total > data.items.length)) return;
+      setTimeout(function () {   // after Material has written its own count; unless a newer answer came
+        var count = document.querySelector(".md-search-result__meta");
+        if (count && answer === answers) count.textContent = data.total.toLocaleString("en") + " matching documents";
+      });
+    });
+  }
 })();

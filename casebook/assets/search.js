@@ -45,11 +45,15 @@ self.onmessage = function (event) {
 
 function answer(query) {
   var ticket = ++latest;
-  // Material reads items and suggest; complete (ours) marks the query's last answer, after
-  // which the list no longer grows (tests wait for it).
+  var total = 0;
+  // Material reads items and suggest. Ours: complete marks the query's last answer, after
+  // which the list no longer grows (tests wait for it); total is how many pages matched,
+  // of which at most MOST are listed (casebook.js shows it in Material's count).
   function post(items, complete) {
     if (ticket !== latest) return;
-    self.postMessage({ type: RESULT, data: { items: items, suggest: completion(query, items), complete: complete } });
+    self.postMessage({ type: RESULT, data: {
+      items: items, suggest: completion(query, items), complete: complete, total: total
+    } });
   }
   if (!query.trim()) return post([], true);
   var terms = {};
@@ -59,6 +63,7 @@ function answer(query) {
   }).then(function (search) {
     if (ticket !== latest || !search) return;
     var results = search.results;
+    total = results.length;
     var first = load(results.slice(0, FIRST), terms);
     var more = results.length > FIRST;
     var shown = 0;
