@@ -127,10 +127,11 @@
 
   // Material counts the results it is given; the search worker (search.js) lists at most 50
   // and says how many pages matched: the count says that, not "50 matching documents".
+  var RESULT = 3;   // Material's SearchMessageType, as in search.js
   var answers = 0;
   if (window.casebookSearch) {
     window.casebookSearch.addEventListener("message", function (event) {
-      var data = event.data && event.data.type === 3 && event.data.data;
+      var data = event.data && event.data.type === RESULT && event.data.data;
       if (!data) return;
       var answer = ++answers;
       if (!(data.total > data.items.length)) return;
