@@ -1,4 +1,9 @@
-"""Problems found in case and vocabulary files, and the table of rule codes."""
+"""Problems found in the files Casebook reads, and the one table of their codes.
+
+Every stage that finds a problem (the loader, the schema check, the rules) reports it
+as a Problem with a code from RULES; a Problem with a code not in the table cannot be
+made, so a rule cannot emit a code that CONTRIBUTING.md and `casebook rules` do not list.
+"""
 
 from __future__ import annotations
 
@@ -44,8 +49,17 @@ RULES: dict[str, str] = {
     "CB032": "a link or image in the body uses a scheme other than https, http or mailto (javascript:, data:)",
     "CB033": "the body has an attribute list ({: ...}) that sets more than an id or a class",
     "CB034": "a case id, company or technology is named like a generated index page ('index')",
-    "CB035": "a company or technology is written two ways (differing only in case or punctuation)",
+    "CB035": "a company is written two ways (differing only in case or punctuation)",
+    "CB036": "a technology is not in the technologies vocabulary, or is written as one of its aliases",
+    "CB037": "a Mermaid diagram has no text alternative (accTitle and accDescr)",
+    "CB038": "a pattern note names a pattern the entry does not list",
+    "CB039": "the body is shorter than its kind requires",
+    "CB040": "a company has more than one profile",
 }
+
+
+class UnknownCode(ValueError):
+    """A problem was made with a code that is not in RULES: a bug in Casebook, not in a file."""
 
 
 @dataclass(frozen=True, order=True)
@@ -54,6 +68,10 @@ class Problem:
     line: int
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in RULES:
+            raise UnknownCode(f"{self.code} is not a registered rule code (casebook/problems.py RULES)")
 
     def __str__(self) -> str:
         return printable(f"{self.path}:{self.line}: {self.code} {self.message}")

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-VOCABULARY = FIXTURES / "vocabulary"
+VOCABULARY = FIXTURES / "valid" / "vocabulary"
 CASEBOOK = [sys.executable, "-m", "casebook.cli"]
 
 
@@ -124,3 +124,20 @@ def watched(browser):
         assert w.foreign_requests() == [], "requests left localhost"
         assert w.errors == [], "console errors"
         w.close()
+
+
+def draw_every_diagram(page, timeout=20000):
+    """Scroll to each diagram in turn, as a reader does: diagrams.js draws a diagram only when it
+    comes near the viewport. Returns when none is left undrawn (a failed one is marked, and left)."""
+    undrawn = "pre.casebook-diagram:not(.casebook-diagram-error)"
+    for _ in range(100):
+        block = page.query_selector(undrawn)
+        if block is None:
+            return
+        try:
+            block.scroll_into_view_if_needed()
+        except Exception:   # drawn (replaced) meanwhile: look again
+            continue
+        page.wait_for_function("el => !el.isConnected || el.classList.contains('casebook-diagram-error')",
+                               arg=block, timeout=timeout)
+    raise AssertionError("diagrams keep appearing")

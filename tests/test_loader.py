@@ -1,4 +1,4 @@
-"""The one-pass front-matter reader (casebook/loader.py parse_yaml) against the reader it
+"""The one-pass front-matter reader (casebook/load/yaml_reader.py parse_yaml) against the reader it
 replaced, and the quicker paths of `casebook validate` (display paths, the plugin entry
 read without MkDocs) against the slower ones they stand for.
 
@@ -21,7 +21,10 @@ from hypothesis import strategies as st
 
 from casebook import cli
 from casebook.corpus import read_corpus
-from casebook.loader import MAX_DEPTH, NOT_TEXT, SAFE_LOADER, Document, parse_yaml, split_front_matter
+from casebook.corpus import case_folders
+from casebook.load import Document
+from casebook.load.files import split_front_matter
+from casebook.load.yaml_reader import MAX_DEPTH, NOT_TEXT, SAFE_LOADER, parse_yaml
 from casebook.problems import display_path, display_paths
 from conftest import FIXTURES, ROOT
 
@@ -133,7 +136,7 @@ def assert_same(text: str, first_line: int = 2):
 
 def front_matters():
     """(name, YAML text, first line) for every case, fixture and vocabulary file in the repository."""
-    files = sorted(ROOT.glob("cases/**/*.md")) + sorted(FIXTURES.rglob("*.md"))
+    files = sorted(p for p in ROOT.glob("cases/**/*.md") if p.is_file()) + sorted(p for p in FIXTURES.rglob("*.md") if p.is_file())
     for path in files:
         doc = Document(path=path, display=path.name)
         try:
@@ -261,85 +264,22 @@ def test_display_paths_are_as_when_each_file_was_resolved(tmp_path, monkeypatch)
     assert expected[:4] == ["cases/a.md", "elsewhere.md", "cases/out.md", "cases/a.md"]
 
 
-# --- validate finds the cases without MkDocs ----------------------------------------------------
+# --- one place says where the files are -------------------------------------------------------
 
-def full_load_folders(config: Path):
-    _, plugin = cli._load_config(str(config))
-    return plugin.cases_dir, plugin.vocabulary_dir
-
-
-def test_plugin_options_are_the_plugins():
-    from casebook.plugin import CasebookConfig
-    assert cli.PLUGIN_OPTIONS == {name for name, _ in CasebookConfig._schema}
+def test_validate_and_the_plugin_read_the_same_folders(monkeypatch):
+    """mkdocs.yml is read once, by MkDocs; the folders come from casebook.corpus.case_folders."""
+    monkeypatch.delenv("CASEBOOK_CASES_DIR", raising=False)
+    _, plugin = cli._load_config(str(ROOT / "mkdocs.yml"))
+    assert (plugin.cases_dir, plugin.vocabulary_dir) == cli._case_folders(str(ROOT / "mkdocs.yml")) == (
+        ROOT / "cases", ROOT / "cases" / "vocabulary")
 
 
-def write_config(tmp_path: Path, plugin_entry: str) -> Path:
-    config = tmp_path / "mkdocs.yml"
-    text = (ROOT / "mkdocs.yml").read_text().replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
-    start = text.index("  - casebook:")
-    end = text.index("\nmarkdown_extensions:")
-    config.write_text(text[:start] + plugin_entry + text[end:])
-    return config
-
-
-ENTRIES = {
-    "real": None,
-    "defaults": "  - casebook\n",
-    "null-options": "  - casebook:\n",
-    "vocabulary-elsewhere": "  - casebook:\n      cases_dir: stories\n      vocabulary_dir: terms\n",
-    "env-with-default": "  - casebook:\n      cases_dir: !ENV [CASEBOOK_TEST_UNSET_DIR, from-default]\n",
-    "env-set": "  - casebook:\n      cases_dir: !ENV [HOME, x]\n",
-}
-
-
-@pytest.mark.parametrize("name", sorted(ENTRIES))
-@pytest.mark.parametrize("env", [None, "elsewhere/cases"])
-def test_plugin_entry_gives_the_folders_mkdocs_gives(tmp_path, monkeypatch, name, env):
-    if env is None:
-        monkeypatch.delenv("CASEBOOK_CASES_DIR", raising=False)
-    else:
-        monkeypatch.setenv("CASEBOOK_CASES_DIR", env)
-    monkeypatch.delenv("CASEBOOK_TEST_UNSET_DIR", raising=False)
-    config = ROOT / "mkdocs.yml" if ENTRIES[name] is None else write_config(tmp_path, ENTRIES[name])
-    quick = cli._plugin_entry_folders(str(config))
-    assert quick is not None
-    assert quick == full_load_folders(config)
-    if name == "env-set" and env is None:
-        assert quick[0] == Path(os.environ["HOME"]).resolve()
-
-
-FALLBACKS = {
-    # anything but a plain entry is left to MkDocs, which names what is wrong
-    "no-casebook": ("", "does not enable the 'casebook' plugin"),
-    "unknown-option": ("  - casebook:\n      case_dir: stories\n", "Aborted with 1 configuration warnings"),
-    "wrong-type": ("  - casebook:\n      cases_dir: [a]\n", "Aborted with a configuration error"),
-    "disabled": ("  - casebook:\n      enabled: false\n", "does not enable the 'casebook' plugin"),
-    "twice": ("  - casebook\n  - casebook\n", None),
-    "relative-tag": ("  - casebook:\n      cases_dir: !relative\n", None),
-}
-
-
-@pytest.mark.parametrize("name", sorted(FALLBACKS))
-def test_other_entries_are_read_by_mkdocs(tmp_path, name):
-    entry, error = FALLBACKS[name]
-    config = write_config(tmp_path, entry)
-    assert cli._plugin_entry_folders(str(config)) is None
-    if error is not None:
-        with pytest.raises(cli.UsageError, match=error):
-            cli._case_folders(str(config))
-
-
-def test_configuration_errors_read_as_before(tmp_path):
-    broken = tmp_path / "mkdocs.yml"
-    broken.write_text("site_name: [unclosed\n")
-    inherits = tmp_path / "child.yml"
-    inherits.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\n")
-    for config in (broken, inherits, tmp_path / "missing.yml", tmp_path):
-        assert cli._plugin_entry_folders(str(config)) is None
-    with pytest.raises(cli.UsageError, match="error parsing the configuration file"):
-        cli._case_folders(str(broken))
-    with pytest.raises(cli.UsageError, match="no MkDocs configuration at"):
-        cli._case_folders(str(tmp_path / "missing.yml"))
+def test_a_folder_of_entries_brings_its_own_vocabulary(tmp_path):
+    (tmp_path / "vocabulary").mkdir()
+    assert case_folders(ROOT, str(tmp_path)) == (tmp_path, tmp_path / "vocabulary")
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    assert case_folders(ROOT, str(bare)) == (bare, ROOT / "cases" / "vocabulary")
 
 
 def test_validate_reads_no_corpus_it_does_not_need():
