@@ -34,7 +34,6 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -96,27 +95,26 @@ def casebook_env(cases: Path) -> dict:
 def write_baseline(cases: Path, work: Path) -> Path:
     """A docs folder with every page the plugin generates, and a config for plain Material; returns the config."""
     from mkdocs.config import load_config
-    from mkdocs.structure.files import Files
 
     from casebook.corpus import read_corpus
+    from casebook.generate import generate_pages, render_home
+    from casebook.generate.opendata import DATA_PAGE
+    from casebook.render.plugin import HOME_MARKER
 
     os.environ.update(casebook_env(cases))
     config = load_config(str(ROOT / "mkdocs.yml"))
     plugin = config.plugins["casebook"]
     plugin.resolve_paths(config)
-    plugin.corpus = read_corpus(plugin.cases_dir, plugin.vocabulary_dir).corpus
+    corpus = read_corpus(plugin.cases_dir, plugin.vocabulary_dir).corpus
     docs = work / "docs"
     shutil.copytree(ROOT / config.docs_dir, docs)
-    files = config.plugins.on_files(Files([]), config=config)   # the plugins' files, as in a build
-    for file in files:
-        if file.src_uri.endswith(".md"):
-            (docs / file.src_uri).parent.mkdir(parents=True, exist_ok=True)
-            (docs / file.src_uri).write_text(file.content_string, encoding="utf-8")
-    # What the plugin does to a page's Markdown (the home page's figures) is part of the page.
-    for path in docs.rglob("*.md"):
-        page = SimpleNamespace(file=SimpleNamespace(src_uri=path.relative_to(docs).as_posix()), meta={})
-        path.write_text(plugin.on_page_markdown(path.read_text(encoding="utf-8"), page=page, config=config,
-                                                files=files), encoding="utf-8")
+    # Every page the plugin generates, as the plugin generates it (the home page's part included).
+    pages = {**generate_pages(corpus, plugin.site_info()), "data/index.md": DATA_PAGE}
+    for name, markdown in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(markdown, encoding="utf-8")
+    home = docs / "index.md"
+    home.write_text(home.read_text(encoding="utf-8").replace(HOME_MARKER, render_home(corpus)), encoding="utf-8")
     # The same theme, extensions and navigation; Material's search plugin and nothing else.
     baseline = work / "baseline.yml"
     baseline.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {work / 'baseline-site'}\n"

@@ -15,8 +15,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANIES = [f"Company {i:03d}" for i in range(150)]
-TECH = ["Go", "Rust", "Java", "Python", "Node.js", "C++", "Erlang", "Elixir", "PostgreSQL", "MySQL",
-        "Cassandra", "ScyllaDB", "Redis", "Apache Kafka", "NGINX", "Envoy", "gRPC", "HBase"]
+# Names as cases/vocabulary/technologies.yml writes them.
+TECH = ["Go", "Rust", "Java", "Python", "Node.js", "C++", "Erlang/OTP", "Elixir", "PostgreSQL", "MySQL",
+        "Apache Cassandra", "ScyllaDB", "Redis", "Apache Kafka", "Nginx", "Envoy", "gRPC", "Apache HBase"]
 SECTIONS = ["Problem", "Root cause", "Architecture before", "Architecture after", "What changed", "Results", "Lessons"]
 WORDS = ("latency throughput shard replica cache queue partition leader follower compaction "
          "pause allocation socket kernel buffer batch index request response tail percentile").split()
@@ -53,7 +54,9 @@ def make_case(index: int, rng: random.Random, patterns: list[str], domains: list
     for section in SECTIONS:
         body.append(f"## {section}\n")
         if section.startswith("Architecture"):
-            body.append(f"```mermaid\nflowchart LR\n  a[Client] --> b[{before if 'before' in section else after}]\n```\n")
+            shown = before if "before" in section else after
+            body.append(f"```mermaid\nflowchart LR\n  accTitle: {section}\n  accDescr: A client calls {shown}.\n"
+                        f"  a[Client] --> b[{shown}]\n```\n")
         body.append(paragraph(rng, 60) + f" [@{source}]\n")
     body.append(f"See also [another case]({other}.md).\n")
     return "---\n" + yaml.safe_dump(head, sort_keys=False, allow_unicode=True) + "---\n\n" + "\n".join(body)

@@ -13,14 +13,14 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
-from casebook import explore
+from casebook.generate import explore, routes
 from casebook.corpus import read_corpus
 from casebook.history import case_dates
-from casebook.loader import load_document
+from casebook.load import load_document
 from casebook.model import slugify
-from casebook.opendata import CSV_COLUMNS, open_data
-from casebook.pages import SiteInfo, generate_pages
-from casebook.schema import CASE_SCHEMA
+from casebook.generate.opendata import CSV_COLUMNS, open_data
+from casebook.generate import SiteInfo, generate_pages
+from casebook.schema import ENTRY_SCHEMA as CASE_SCHEMA
 from conftest import FIXTURES, VOCABULARY
 
 VALID = FIXTURES / "valid"
@@ -49,7 +49,7 @@ class Rows(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "tr":
+        if tag == "tr" or (tag == "li" and "id" in attrs):   # a table row, or an entry's card
             self.rows.append({"attrs": attrs, "links": [], "cells": []})
         elif tag == "a":
             target = attrs.get("href") or attrs.get("xlink:href")  # SVG links use xlink:href
@@ -75,13 +75,13 @@ def resolve(page_url: str, link: str) -> str:
 
 
 def test_href_between_built_pages():
-    assert explore.href("cases/index.md", "cases/a.md") == "a/"
-    assert explore.href("cases/index.md", "companies/x.md") == "../companies/x/"
-    assert explore.href("map/index.md", "cases/index.md", query={"pattern": "p", "domain": "d"}) == \
-        "../cases/?pattern=p&amp;domain=d"
-    assert explore.href("index.md", "cases/index.md") == "cases/"
-    assert explore.href("cases/a.md", "index.md") == "../../"
-    assert explore.href("cases/index.md", "cases/index.md") == "./"
+    assert routes.href("cases/index.md", "cases/a.md") == "a/"
+    assert routes.href("cases/index.md", "companies/x.md") == "../companies/x/"
+    assert routes.href("map/index.md", "cases/index.md", query={"pattern": "p", "domain": "d"}) == \
+        "../cases/?pattern=p&domain=d"   # templates escape it
+    assert routes.href("index.md", "cases/index.md") == "cases/"
+    assert routes.href("cases/a.md", "index.md") == "../../"
+    assert routes.href("cases/index.md", "cases/index.md") == "./"
 
 
 def test_catalog_rows_carry_every_facet_value(pages, corpus):
@@ -92,6 +92,7 @@ def test_catalog_rows_carry_every_facet_value(pages, corpus):
         assert attrs["data-domain"].split() == list(case.domains)
         assert attrs["data-pattern"].split() == list(case.patterns)
         assert attrs["data-tech"].split() == [slugify(t) for t in case.technologies]
+        assert attrs["data-lang"].split() == [slugify(t) for t in case.technologies if corpus.category(t) == "language"]
         assert attrs["data-company"] == (slugify(case.company) if case.company else "")
         assert attrs["data-level"] == case.level and attrs["data-kind"] == case.kind
         assert int(attrs["data-year"]) == case.year
@@ -99,16 +100,21 @@ def test_catalog_rows_carry_every_facet_value(pages, corpus):
     # the sequel's best improvement is 'eliminated' (40 timeouts a day to none)
     assert rows["alpha-read-states-sharded"]["attrs"]["data-factor"] == "Infinity"
     assert rows["beta-chat-fanout"]["attrs"]["data-factor"] == "0"
+    assert rows["gamma-talk-brief"]["attrs"]["data-factor"] == "5"   # the stated ratio, not the range
 
 
 def test_catalog_facet_names_cover_used_values_only(pages, corpus):
     page = pages["cases/index.md"]
     data = json.loads(html.unescape(page.split('data-config="')[1].split('"')[0]))
-    assert data["names"]["tech"] == {"glommio": "Glommio", "go": "Go", "rust": "Rust", "tokio": "Tokio"}
-    assert data["names"]["company"] == {"alpha-corp": "Alpha Corp"}
-    assert set(data["names"]["pattern"]) == {p for c in corpus.cases for p in c.patterns}
+    names = {key: dict(pairs) for key, pairs in data["names"].items()}
+    assert names["tech"] == {"glommio": "Glommio", "go": "Go", "rust": "Rust", "tokio": "Tokio", "postgresql": "PostgreSQL"}
+    assert names["lang"] == {"go": "Go", "rust": "Rust"}
+    assert names["company"] == {"alpha-corp": "Alpha Corp", "gamma": "Gamma"}
+    assert set(names["pattern"]) == {p for c in corpus.cases for p in c.patterns}
     assert data["years"] == [2020, 2023, 2024]
-    assert [f["key"] for f in data["facets"]] == ["domain", "pattern", "company", "tech", "level", "kind"]
+    assert [f["key"] for f in data["facets"]] == ["kind", "domain", "pattern", "lang", "tech", "company", "level"]
+    # a facet's values in a fixed order, most entries first: it does not reorder under the pointer
+    assert [v for v, _ in data["names"]["tech"]][:1] == ["rust"]   # Rust: 4 entries
 
 
 def test_metrics_explorer_has_every_metric_largest_first(pages, corpus):
@@ -119,15 +125,17 @@ def test_metrics_explorer_has_every_metric_largest_first(pages, corpus):
     factors = [float(r["attrs"]["data-factor"]) for r in rows]
     assert factors == sorted(factors, reverse=True)
     assert rows[0]["cells"][6] == "eliminated" and rows[0]["cells"][7] == "Sharding read states"
-    ten = next(r for r in rows if r["cells"][2] == "p99 latency" and r["cells"][3] == "50")
-    assert ten["cells"][4:7] == ["5", "ms", "10×"]
+    ten = next(r for r in rows if r["cells"][2] == "p99 latency" and r["cells"][3] == "50 ms")
+    assert ten["cells"][4:7] == ["5 ms", "ms", "10×"]
     assert ten["links"][-1] == "https://example.com/alpha/rust"
+    ratio = next(r for r in rows if r["cells"][2] == "p99 read latency")
+    assert ratio["cells"][3:7] == ["—", "—", "—", "5× lower"]
 
 
 def test_metrics_chart_bars_link_to_their_cases(pages, corpus):
     chart = pages["metrics/index.md"].split("<svg")[1].split("</svg>")[0]
     links = [resolve("metrics/", href) for href in Rows("<svg" + chart).links]
-    finite = [(c.id, m) for c in corpus.cases for m in c.metrics if m.factor not in (None, float("inf"))]
+    finite = [(c.id, m) for c in corpus.cases for m in c.metrics if m.ranked and m.factor != float("inf")]
     assert sorted(links) == sorted(f"cases/{cid}/" for cid, _ in finite)
     assert 'role="img"' in pages["metrics/index.md"] and "<title" in chart
 
@@ -162,7 +170,7 @@ def test_pattern_map_cells_count_and_link_matching_cases(pages, corpus):
     page = pages["map/index.md"]
     for p, d in expected:
         n = sum(1 for c in corpus.cases if p in c.patterns and d in c.domains)
-        assert f'data-pattern="{p}" data-domain="{d}" aria-label="{n} cases' in page
+        assert f'data-pattern="{p}" data-domain="{d}" aria-label="{n} {"entry" if n == 1 else "entries"}:' in page
     assert cells  # the matrix has rows
 
 
@@ -171,15 +179,15 @@ def test_timeline_tells_a_company_story_in_order(pages):
     story = page.split('id="story-alpha-corp"')[1].split("</ol>")[0]
     assert story.index("alpha-read-states/") < story.index("alpha-read-states-sharded/")
     assert "(supersedes <a" in story and "(superseded by <a" in story
-    years = page.split("## Cases by year")[1]
+    years = page.split('<h2 id="by-year">')[1]
     assert years.index('id="year-2024"') < years.index('id="year-2023"') < years.index('id="year-2020"')
 
 
 def test_case_pages_show_story_links_both_ways(pages):
-    assert "**Supersedes:** [Alpha&#x27;s read\\-state service: from Go to Rust](alpha-read-states.md)" in \
-        pages["cases/alpha-read-states-sharded.md"]
-    assert "**Superseded by:** [Alpha shards its read\\-state store](alpha-read-states-sharded.md)" in \
-        pages["cases/alpha-read-states.md"]
+    assert ('<dt>Supersedes</dt><dd><a href="../alpha-read-states/">Alpha&#39;s read-state service: from Go to Rust</a>'
+            " (2020)</dd>") in pages["cases/alpha-read-states-sharded.md"]
+    assert ('<dt>Superseded by</dt><dd><a href="../alpha-read-states-sharded/">Alpha shards its read-state store</a>'
+            " (2023)</dd>") in pages["cases/alpha-read-states.md"]
 
 
 def test_case_page_links_to_edit_and_correction_and_shows_last_change(corpus):
@@ -188,9 +196,9 @@ def test_case_page_links_to_edit_and_correction_and_shows_last_change(corpus):
     page = generate_pages(corpus, site)["cases/alpha-read-states.md"]
     meta = page.split('class="cb-page-meta"')[1]
     assert "Last changed 2021-07-09" in meta
-    assert "(https://github.com/o/r/edit/main/tests/fixtures/valid/alpha-read-states.md)" in meta
-    assert ("(https://github.com/o/r/issues/new?template=correction.yml&case=alpha-read-states"
-            "&title=Correction%3A+alpha-read-states)") in meta
+    assert '<a href="https://github.com/o/r/edit/main/tests/fixtures/valid/alpha-read-states.md">' in meta
+    assert ('<a href="https://github.com/o/r/issues/new?template=correction.yml&amp;case=alpha-read-states'
+            '&amp;title=Correction%3A+alpha-read-states">Report a correction</a>') in meta
     plain = generate_pages(corpus)["cases/alpha-read-states.md"].split('class="cb-page-meta"')[1]
     assert "Not yet committed" in plain and "github" not in plain
 
@@ -249,9 +257,11 @@ def test_atom_feed_lists_newest_additions_first(exports, corpus):
     assert len(entries) == len(corpus.cases)
     ids = [e.find(f"{atom}id").text for e in entries]
     # the sequel has no git date (not committed): it counts as added today, so it comes first
-    assert ids == [f"{SITE_URL}cases/{i}/" for i in ("alpha-read-states-sharded", "beta-chat-fanout", "alpha-read-states")]
-    assert entries[2].find(f"{atom}published").text == "2020-03-01T00:00:00Z"
-    assert entries[2].find(f"{atom}updated").text == "2021-07-09T00:00:00Z"
+    # the uncommitted ones count as added today (by id, last first), then beta (2024), alpha (2020)
+    assert ids == [f"{SITE_URL}cases/{i}/" for i in ("gamma-talk-brief", "alpha-read-states-sharded", "alpha-profile",
+                                                     "beta-chat-fanout", "alpha-read-states")]
+    assert entries[-1].find(f"{atom}published").text == "2020-03-01T00:00:00Z"
+    assert entries[-1].find(f"{atom}updated").text == "2021-07-09T00:00:00Z"
     assert feed.find(f"{atom}link[@rel='self']").get("href") == SITE_URL + "feed.xml"
 
 

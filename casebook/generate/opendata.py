@@ -1,7 +1,7 @@
 """The open data the build publishes beside the pages: cases.json, cases.csv,
 the front-matter JSON Schema and an Atom feed of recently added cases.
 
-The schema published is casebook.schema.CASE_SCHEMA itself, the one the
+The schema published is casebook.schema.ENTRY_SCHEMA itself, the one the
 validator enforces.
 """
 
@@ -14,10 +14,10 @@ import math
 from datetime import datetime, timezone
 from xml.etree import ElementTree as ET
 
-from .explore import case_page, page_url
-from .model import Case, Corpus
-from .pages import SiteInfo
-from .schema import CASE_SCHEMA
+from ..model import Case, Corpus
+from ..schema import ENTRY_SCHEMA
+from .case_pages import SiteInfo
+from .routes import case_page, page_url
 
 JSON_PATH = "cases.json"
 CSV_PATH = "cases.csv"
@@ -26,13 +26,13 @@ FEED_PATH = "feed.xml"
 FEED_ENTRIES = 20
 ATOM = "http://www.w3.org/2005/Atom"
 
-CSV_COLUMNS = ["id", "kind", "title", "company", "year", "level", "summary", "outcome", "domains", "patterns",
-               "technologies_before", "technologies_after", "migrations", "supersedes", "revisits", "metrics",
+CSV_COLUMNS = ["id", "kind", "title", "company", "year", "as_of", "event", "speakers", "level", "summary", "outcome", "domains", "patterns",
+               "pattern_notes", "technologies_before", "technologies_after", "migrations", "supersedes", "revisits", "metrics",
                "best_improvement", "sources", "primary_source_url", "added", "last_changed", "url"]
 
 
 def schema_json() -> str:
-    return json.dumps(CASE_SCHEMA, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(ENTRY_SCHEMA, indent=2, ensure_ascii=False) + "\n"
 
 
 def _sorted(corpus: Corpus) -> list[Case]:
@@ -46,7 +46,9 @@ def cases_json(corpus: Corpus, site: SiteInfo, site_url: str) -> str:
         added, changed = site.dates.get(case.id, (None, None))
         records.append({**case.front_matter, "body": case.body, "url": site_url + page_url(case_page(case)),
                         "words": case.words, "added": added, "last_changed": changed})
-    document = {"schema": site_url + SCHEMA_PATH, "count": len(records), "cases": records}
+    paths = [{"id": p.id, "title": p.title, "summary": p.summary,
+              "entries": [{"id": e.id, "why": e.why} for e in p.entries]} for p in sorted(corpus.paths, key=lambda p: p.id)]
+    document = {"schema": site_url + SCHEMA_PATH, "count": len(records), "cases": records, "paths": paths}
     return json.dumps(document, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
 
 
@@ -65,8 +67,11 @@ def cases_csv(corpus: Corpus, site: SiteInfo, site_url: str) -> str:
     for case in _sorted(corpus):
         added, changed = site.dates.get(case.id, ("", ""))
         writer.writerow([
-            case.id, case.kind, case.title, case.company or "", case.year, case.level, case.summary, case.outcome,
-            "; ".join(case.domains), "; ".join(case.patterns), "; ".join(case.before), "; ".join(case.after),
+            case.id, case.kind, case.title, case.company or "", case.year, case.as_of, case.event,
+            "; ".join(case.speakers), case.level, case.summary, case.outcome,
+            "; ".join(case.domains), "; ".join(case.patterns),
+            "; ".join(f"{k}: {v}" for k, v in sorted(case.pattern_notes.items())),
+            "; ".join(case.before), "; ".join(case.after),
             "; ".join(f"{a} -> {b}" for a, b in case.migrations), "; ".join(case.supersedes),
             "; ".join(case.revisits), len(case.metrics), _factor(case), len(case.sources),
             case.primary_source.url, added, changed, site_url + page_url(case_page(case)),
@@ -133,11 +138,13 @@ also publishes the data itself, so that you can query, chart or mirror it:
 
 | File | What it holds |
 | --- | --- |
-| [`{JSON_PATH}`](../{JSON_PATH}) | Every case: all front-matter fields exactly as written, the Markdown body, the page URL, word count, and the dates the file was added and last changed (from git). |
+| [`{JSON_PATH}`](../{JSON_PATH}) | Every entry (case study, brief, company profile, design study): all front-matter fields exactly as written, the Markdown body, the page URL, word count, and the dates the file was added and last changed (from git); and every reading path. |
 | [`{CSV_PATH}`](../{CSV_PATH}) | One row per case, for spreadsheets: lists are joined with `; `, `best_improvement` is the largest computed improvement factor. |
 | [`{SCHEMA_PATH}`](../{SCHEMA_PATH}) | The JSON Schema (draft 2020-12) of a case's front matter: the same definition the validator enforces. |
 | [`{FEED_PATH}`](../{FEED_PATH}) | An Atom feed of the {FEED_ENTRIES} most recently added cases. |
 
-The improvement factor of a metric is computed, not copied: the better value divided by the worse one, in the
-direction the metric names as better. Every metric cites the source that gives both numbers.
+A metric is recorded in the form its source states it: a before/after pair (either value may be a range), a
+ratio (`factor`) or a percent change (`percent`), and `illustrative: true` where the source gives the figures as
+an illustration. The improvement of a pair is computed, not copied: the better value divided by the worse one, in
+the direction the metric names as better, from the least flattering ends of a range. Every metric cites its source.
 """

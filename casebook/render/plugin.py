@@ -1,0 +1,169 @@
+"""The MkDocs plugin: reads the cases once and hands MkDocs the generated pages in memory.
+
+Nothing is written into docs/, so `mkdocs serve` never loops on its own output
+and generated pages are never committed.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from ..corpus import case_folders, read_corpus
+from ..generate import SiteInfo, generate_pages, render_home
+from ..generate.opendata import DATA_PAGE, open_data
+from ..history import case_dates, repository_path
+from ..model import Corpus
+from ..problems import summary_line
+
+ASSETS = Path(__file__).parent / "assets"
+THEME = Path(__file__).parent / "theme"
+ASSET_URI = "assets/casebook"
+HOME_MARKER = "<!-- casebook:home -->"
+SEARCH_SCRIPT = ASSETS / "search.js"
+# Material's own search worker, whose URL its bundle asks for: Casebook's worker is served there.
+MATERIAL_WORKER = re.compile(r"^assets/javascripts/workers/search\.[0-9a-f]+\.min\.js$")
+# What Pagefind indexes: the article's prose, without permalink signs, diagram sources, and the
+# parts marked data-pagefind-ignore (the facts, tables and lists of entries: each entry is
+# found on its own page, for what its own text says).
+PAGEFIND_ARGS = ["--root-selector", "article.md-content__inner", "--exclude-selectors", ".headerlink",
+                 "--exclude-selectors", ".casebook-diagram"]
+
+
+class CasebookConfig(Config):
+    # Mermaid's ES-module build: its entry and the chunks it imports per diagram type.
+    mermaid_dist = c.Type(str, default="node_modules/mermaid/dist")
+    # Where the repository is browsed (https://github.com/org/repo): case pages then link to their
+    # source file for editing and to the correction form. Empty: no such links.
+    repo_url = c.Type(str, default="")
+    repo_branch = c.Type(str, default="main")
+    # Read each case's added / last-changed dates from git (one `git log` for the folder).
+    git_dates = c.Type(bool, default=True)
+
+
+MERMAID_ENTRY = "mermaid.esm.min.mjs"
+MERMAID_CHUNKS = "chunks/mermaid.esm.min"
+# The site's scripts, each an ES module: pages.js (run on every page) is imported by the others.
+SCRIPTS = ("tables.js", "diagrams.js", "explore.js", "search-count.js")
+
+
+def mermaid_files(dist: Path) -> list[tuple[str, Path]]:
+    """(path under assets/casebook/mermaid/, file) for Mermaid's entry module and its chunks
+    (not their source maps): the browser fetches only those a page's diagrams need."""
+    entry = dist / MERMAID_ENTRY
+    if not entry.is_file():
+        return []
+    chunks = sorted(p for p in (dist / MERMAID_CHUNKS).glob("*.mjs"))
+    return [(MERMAID_ENTRY, entry)] + [(f"{MERMAID_CHUNKS}/{p.name}", p) for p in chunks]
+
+
+def mermaid_missing_message(path: Path) -> str:
+    return f"Mermaid is not installed ({path} is missing): run 'make setup', which runs 'npm ci'"
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):
+    # `casebook build` reads and validates the cases first and hands them over
+    # here, so that no file is parsed twice.
+    corpus: Corpus | None = None
+
+    def resolve_paths(self, config) -> None:
+        """Where the cases, the vocabularies and Mermaid are; relative paths start at mkdocs.yml."""
+        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.cases_dir, self.vocabulary_dir = case_folders(root)
+        self.mermaid_dist = (root / self.config.mermaid_dist).resolve()
+
+    def on_config(self, config):
+        self.resolve_paths(config)
+        # Template blocks of Casebook's own (casebook/render/theme/), over Material's.
+        config.theme.dirs.insert(0, str(THEME))
+        config.extra_css.append(f"{ASSET_URI}/casebook.css")
+        for name in SCRIPTS:
+            script = ExtraScriptValue(f"{ASSET_URI}/{name}")
+            script.type = "module"
+            config.extra_javascript.append(script)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        corpus = self.corpus
+        if corpus is None:
+            result = read_corpus(self.cases_dir, self.vocabulary_dir)
+            if result.corpus is None:
+                lines = "\n".join(str(p) for p in result.problems)
+                raise PluginError(f"the cases do not validate:\n{lines}\n{summary_line(result.problems)}")
+            corpus = result.corpus
+        self._corpus = corpus
+        site = self.site_info()
+        for path, markdown in generate_pages(corpus, site).items():
+            files.append(File.generated(config, path, content=markdown))
+        files.append(File.generated(config, "data/index.md", content=DATA_PAGE))
+        for path, content in open_data(corpus, site, config.site_url or "/").items():
+            files.append(File.generated(config, path, content=content))
+        for asset in sorted(ASSETS.iterdir()):
+            if asset != SEARCH_SCRIPT:
+                files.append(File.generated(config, f"{ASSET_URI}/{asset.name}", abs_src_path=str(asset)))
+        self.search_worker = serve_search_worker(files, config)
+        mermaid = mermaid_files(self.mermaid_dist)
+        if not mermaid:
+            raise PluginError(mermaid_missing_message(self.mermaid_dist / MERMAID_ENTRY))
+        for name, path in mermaid:
+            files.append(File.generated(config, f"{ASSET_URI}/mermaid/{name}", abs_src_path=str(path)))
+        return files
+
+    def site_info(self) -> SiteInfo:
+        folder = repository_path(self.cases_dir)  # None outside a git work tree: no dates
+        dates = case_dates(self.cases_dir, folder) if self.config.git_dates and folder else {}
+        return SiteInfo(repo_url=self.config.repo_url.rstrip("/"), branch=self.config.repo_branch,
+                        cases_path=folder or self.cases_dir.name, dates=dates)
+
+    def on_env(self, env, config, files):
+        env.globals["casebook_search_worker"] = self.search_worker
+        return env
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        # Material's search plugin then skips the page: Pagefind indexes the site instead.
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        if page.file.src_uri == "index.md" and HOME_MARKER in markdown:
+            return markdown.replace(HOME_MARKER, render_home(self._corpus))
+        return markdown
+
+    def on_post_build(self, config) -> None:
+        index_site(Path(config.site_dir))
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.cases_dir))
+        server.watch(str(self.vocabulary_dir))
+        return server
+
+
+def serve_search_worker(files: Files, config) -> str:
+    """Serve Casebook's search worker (assets/search.js) at the URL of Material's own, which
+    Material's search box starts: Material's search box and result list stay as they are,
+    answered from the Pagefind index. Returns that URL."""
+    found = [f for f in files if MATERIAL_WORKER.match(f.src_uri)]
+    if len(found) != 1:
+        raise PluginError("Material's search worker is not where casebook expects it (assets/javascripts/workers/"
+                          "search.*.min.js; did mkdocs-material change?); search would not work")
+    files.remove(found[0])
+    files.append(File.generated(config, found[0].src_uri, abs_src_path=str(SEARCH_SCRIPT)))
+    return found[0].url
+
+
+def index_site(site_dir: Path) -> None:
+    """Write the Pagefind search index into site_dir/pagefind/."""
+    try:
+        from pagefind_bin import get_executable
+        pagefind = get_executable()
+    except (ImportError, FileNotFoundError):
+        raise PluginError("Pagefind is not installed (the pagefind_bin package): run 'make setup'") from None
+    result = subprocess.run([str(pagefind), "--site", str(site_dir), "--quiet", *PAGEFIND_ARGS],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise PluginError(f"Pagefind could not index the site:\n{(result.stderr or result.stdout).strip()}")
