@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="PATH",
                           help="case files, vocabulary files or folders (default: every case and vocabulary file)")
     validate.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
+    validate.add_argument("--cases", metavar="DIR", help="the folder of entries to check against (default: cases/)")
     validate.add_argument("--format", choices=("auto", "text", "github"), default="auto",
                           help="github: also print each problem as a GitHub Actions annotation; "
                                "auto (default): github when GITHUB_ACTIONS=true, else text")
@@ -120,83 +121,20 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 # --- validate ---------------------------------------------------------------
 
-# The casebook plugin's options (CasebookConfig in casebook/plugin.py; tests/test_loader.py keeps the two equal).
-PLUGIN_OPTIONS = frozenset({"cases_dir", "vocabulary_dir", "mermaid_js", "repo_url", "repo_branch", "git_dates"})
-
-
-def _case_folders(config_file: str) -> tuple[Path, Path]:
-    """(cases folder, vocabulary folder) that the configuration's casebook plugin names."""
-    folders = _plugin_entry_folders(config_file)
-    if folders is None:
-        _, plugin = _load_config(config_file)
-        folders = plugin.cases_dir, plugin.vocabulary_dir
-    return folders
-
-
-def _plugin_entry_folders(config_file: str) -> tuple[Path, Path] | None:
-    """The folders from the casebook plugin's entry alone, read without MkDocs, whose imports and
-    full load take as long as validating hundreds of cases. None when the configuration is
-    anything but plain (no such file, INHERIT, no or odd casebook entry, an option it does not
-    know, a value of the wrong type): then MkDocs reads it and names any error, as before.
-    The rest of the configuration (theme, Markdown extensions) is not checked here."""
-    import yaml
-
+def _case_folders(config_file: str, cases: str | None = None) -> tuple[Path, Path]:
+    """(cases folder, vocabulary folder): cases/ beside the configuration file, as the plugin
+    reads it (casebook.corpus.case_folders, the one definition), or the folder given."""
     from .corpus import case_folders
-    from .loader import SAFE_LOADER
-
-    text_tag = "tag:yaml.org,2002:str"
-
-    def mapping(node) -> dict | None:
-        if not isinstance(node, yaml.MappingNode):
-            return None
-        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.tag == text_tag]
-        if len(keys) != len(node.value) or len(set(keys)) != len(keys):
-            return None
-        return dict(zip(keys, (value for _, value in node.value)))
-
-    def value(node):
-        if node.tag == "!ENV":   # as MkDocs reads it: !ENV NAME or !ENV [NAME, ..., default]
-            import yaml_env_tag
-            return yaml_env_tag.construct_env_tag(yaml.SafeLoader(""), node)
-        if isinstance(node, yaml.ScalarNode) and node.tag == text_tag:
-            return node.value
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
-            return None
-        raise ValueError("not a plain value")
-
-    try:
-        path = Path(config_file)
-        if not path.is_file():
-            return None
-        top = mapping(yaml.compose(path.read_bytes(), Loader=SAFE_LOADER))
-        if top is None or "INHERIT" in top or not isinstance(top.get("plugins"), yaml.SequenceNode):
-            return None
-        entries = []
-        for item in top["plugins"].value:
-            if isinstance(item, yaml.ScalarNode) and item.tag == text_tag:
-                entries.append((item.value, None))
-            elif mapping(item) is not None and len(item.value) == 1:
-                entries.append((item.value[0][0].value, item.value[0][1]))
-            else:
-                return None
-        ours = [(name, node) for name, node in entries if name.rsplit("/", 1)[-1] == "casebook"]
-        if [name for name, _ in ours] != ["casebook"]:
-            return None
-        node = ours[0][1]
-        options = {} if node is None or (isinstance(node, yaml.ScalarNode) and value(node) is None) else mapping(node)
-        if options is None or not set(options) <= PLUGIN_OPTIONS:
-            return None
-        cases = value(options["cases_dir"]) if "cases_dir" in options else "cases"
-        vocabulary = value(options["vocabulary_dir"]) if "vocabulary_dir" in options else None
-    except Exception:   # whatever it is, MkDocs's own reading reports it
-        return None
-    if not isinstance(cases, str) or not isinstance(vocabulary, (str, type(None))):
-        return None
-    return case_folders(path.resolve().parent, cases, vocabulary)
+    root = Path(config_file).resolve().parent
+    if cases is not None:
+        if not Path(cases).is_dir():
+            raise UsageError(f"no such folder: {cases}")
+        return case_folders(root, str(Path(cases).resolve()))
+    return case_folders(root)
 
 
 def cmd_validate(args) -> int:
-    cases_dir, vocabulary_dir = _case_folders(args.config)
+    cases_dir, vocabulary_dir = _case_folders(args.config, args.cases)
     only = None
     if args.paths:
         only = []
@@ -259,7 +197,7 @@ def cmd_build(args) -> int:
     from mkdocs.exceptions import Abort, MkDocsException
 
     from .corpus import CASES_ENV
-    from .plugin import mermaid_missing_message
+    from .render.plugin import MERMAID_ENTRY, mermaid_files, mermaid_missing_message
 
     if args.cases:
         if not Path(args.cases).is_dir():
@@ -273,8 +211,8 @@ def cmd_build(args) -> int:
         report(result.problems, 0)  # plain: in CI the validate step has annotated these already
         print("build stopped: the site was not changed", file=sys.stderr)
         return 1
-    if not plugin.mermaid_js.is_file():
-        print(f"casebook build: {mermaid_missing_message(plugin.mermaid_js)}", file=sys.stderr)
+    if not mermaid_files(plugin.mermaid_dist):
+        print(f"casebook build: {mermaid_missing_message(plugin.mermaid_dist / MERMAID_ENTRY)}", file=sys.stderr)
         return 1
     plugin.corpus = result.corpus
     with _signals_interrupt(), _removed_on_failure(staging):
@@ -357,16 +295,15 @@ def cmd_rules(args) -> int:
 
 def cmd_new(args) -> int:
     from .scaffold import write_case
-    _, plugin = _load_config(args.config)
-    return write_case(args, plugin)
+    return write_case(args, *_case_folders(args.config))
 
 
 def cmd_schema(args) -> int:
     import json
 
     from .scaffold import editor_schema
-    _, plugin = _load_config(args.config)
-    text = json.dumps(editor_schema(plugin.vocabulary_dir, vocabulary_file=args.vocabulary),
+    _, vocabulary_dir = _case_folders(args.config)
+    text = json.dumps(editor_schema(vocabulary_dir, vocabulary_file=args.vocabulary),
                       indent=2, ensure_ascii=False) + "\n"
     if not args.output:
         sys.stdout.write(text)

@@ -1,4 +1,4 @@
-"""Help for contributors: `casebook new` writes a case file that validates once its
+"""Help for contributors: `casebook new` writes an entry of any kind that validates once its
 TODO prose is filled in (asking for what the options did not give, in a terminal),
 and `casebook schema` derives the editor's JSON Schema from casebook.schema."""
 
@@ -15,26 +15,31 @@ from typing import Callable
 import yaml
 
 from . import schema
-from .corpus import case_paths, read_vocabularies
-from .loader import load_document
+from .corpus import read_vocabularies
 from .model import Vocabulary, slugify
 from .problems import did_you_mean, display_path
 
 Ask = Callable[[str], str]
+COMPANY_KINDS = ("case", "brief", "profile")
+# The scaffold's placeholder source id, which the validator refuses (CB030) if it is left in.
+from .validate.rules import PLACEHOLDER_SOURCE  # noqa: E402
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--kind", choices=schema.KINDS, default="case")
-    parser.add_argument("--company", help="the company (required for a case study)")
+    parser.add_argument("--kind", choices=schema.KINDS, default="case",
+                        help="case (default), brief, profile or design")
+    parser.add_argument("--company", help="the company (required for a case, brief or profile)")
     parser.add_argument("--title", help="the title (required)")
-    parser.add_argument("--year", type=int, help="year of the change (required)")
+    parser.add_argument("--year", type=int, help="year of the change or the talk (required, but not for a profile)")
+    parser.add_argument("--as-of", dest="as_of", help="a profile only: the date it describes, YYYY-MM (required)")
     parser.add_argument("--id", help="the case id (default: made from company and title)")
     parser.add_argument("--level", choices=schema.LEVELS, default="intermediate")
     parser.add_argument("--domain", action="append", default=[],
                         help="a domain id, name or alias (at least one; repeat for more)")
     parser.add_argument("--pattern", action="append", default=[],
                         help="a pattern id, name or alias (at least one; repeat for more)")
-    parser.add_argument("--before", action="append", default=[], help="a technology before the change")
+    parser.add_argument("--before", action="append", default=[],
+                        help="a technology before the change (its name or an alias in cases/vocabulary/technologies.yml)")
     parser.add_argument("--after", action="append", default=[], help="a technology after the change")
     parser.add_argument("--source-url", help="the first (primary) source, https (required)")
     parser.add_argument("--no-input", action="store_true",
@@ -46,9 +51,13 @@ def add_arguments(parser) -> None:
 def missing_options(args) -> list[str]:
     """The required options that were not given, as they are spelled on the command line."""
     missing = []
-    if args.kind == "case" and not args.company:
+    if args.kind in COMPANY_KINDS and not args.company:
         missing.append("--company")
-    missing += [option for option, value in (("--title", args.title), ("--year", args.year)) if value in (None, "")]
+    missing += [option for option, value in (("--title", args.title),) if value in (None, "")]
+    if args.kind == "profile":
+        missing += [] if args.as_of else ["--as-of"]
+    elif args.year is None:
+        missing.append("--year")
     missing += [option for option, value in (("--domain", args.domain), ("--pattern", args.pattern)) if not value]
     if not args.source_url:
         missing.append("--source-url")
@@ -76,18 +85,18 @@ def resolve_terms(words: list[str], vocabulary: Vocabulary | None, name: str) ->
     return ids, errors
 
 
-def write_case(args, plugin, ask: Ask | None = None) -> int:
+def write_case(args, cases_dir: Path, vocabulary_dir: Path, ask: Ask | None = None) -> int:
     """Write the new case file. ask(prompt) -> answer is used for what the options did not give;
     without one, a terminal on standard input is asked, and anything else must give every option."""
     from .cli import UsageError
 
-    vocabularies, _ = read_vocabularies(plugin.vocabulary_dir)
+    vocabularies, _ = read_vocabularies(vocabulary_dir)
     if missing_options(args) and not args.no_input:
         with contextlib.ExitStack() as stack:
             if ask is None and sys.stdin.isatty():
                 ask = stack.enter_context(_terminal())
             if ask is not None:
-                Interview(ask, vocabularies, known_technologies(plugin.cases_dir)).run(args)
+                Interview(ask, vocabularies, known_technologies(vocabularies["technologies"])).run(args)
     missing = missing_options(args)
     if missing:
         raise UsageError(f"missing {', '.join(missing)}: give {'it' if len(missing) == 1 else 'them'} as "
@@ -95,17 +104,24 @@ def write_case(args, plugin, ask: Ask | None = None) -> int:
     domains, errors = resolve_terms(args.domain, vocabularies["domains"], "domain")
     patterns, more = resolve_terms(args.pattern, vocabularies["patterns"], "pattern")
     errors += more
-    errors += [error for error in (check_title(args.title), check_year(args.year), check_url(args.source_url),
+    technologies = vocabularies["technologies"]
+    for side in ("before", "after"):
+        names, more = resolve_names(getattr(args, side), technologies)
+        setattr(args, side, names)
+        errors += more
+    when = check_as_of(args.as_of) if args.kind == "profile" else check_year(args.year)
+    errors += [error for error in (check_title(args.title), when, check_url(args.source_url),
                                    check_company(args.company) if args.company else "") if error]
     case_id = args.id or slugify(f"{args.company or ''} {args.title}")[:80].strip("-")
     if not re.fullmatch(schema.KEBAB, case_id):
         errors.append(f"id '{case_id}' must be lowercase kebab-case")
     if errors:
         raise UsageError("; ".join(errors))
-    path = plugin.cases_dir / f"{case_id}.md"
+    path = cases_dir / f"{case_id}.md"
     if path.exists() and not args.force:
         raise UsageError(f"{display_path(path)} exists already; choose another --id or pass --force")
-    path.write_text(render_scaffold(args, case_id, domains, patterns), encoding="utf-8")
+    path.write_text(render_scaffold(args, case_id, domains, patterns, migrations(args.before, args.after, technologies)),
+                    encoding="utf-8")
     shown = display_path(path)
     print(f"wrote {shown}; fill in every TODO, then run: casebook validate {shown}")
     return 0
@@ -140,6 +156,38 @@ def check_year(value) -> str:
     return ""
 
 
+def check_as_of(value: str | None) -> str:
+    if not value or not re.fullmatch(schema.MONTH_OR_DAY, value):
+        return f"the date '{value or ''}' must be written YYYY-MM or YYYY-MM-DD"
+    return ""
+
+
+def resolve_names(words: list[str], vocabulary: Vocabulary) -> tuple[list[str], list[str]]:
+    """Technology names as the vocabulary writes them, for names or aliases; an error for each unknown one."""
+    names, errors = [], []
+    for word in words:
+        term = vocabulary.resolve(word.strip()) if vocabulary.terms else None
+        if term:
+            if vocabulary.terms[term].name not in names:
+                names.append(vocabulary.terms[term].name)
+        elif not vocabulary.terms:
+            names.append(word.strip())
+        else:
+            errors.append(f"unknown technology '{word}'{did_you_mean(word.strip(), [t.name for t in vocabulary.terms.values()])}"
+                          " (add it to cases/vocabulary/technologies.yml)")
+    return names, errors
+
+
+def migrations(before: list[str], after: list[str], vocabulary: Vocabulary) -> list[str]:
+    """'A -> B' for each technology dropped (A) and each added (B) of the same category: what moved."""
+    def category(name: str) -> str:
+        term = vocabulary.by_name(name)
+        return term.category if term else ""
+    dropped = [n for n in before if n not in after]
+    added = [n for n in after if n not in before]
+    return [f"{old} -> {new}" for old in dropped for new in added if category(old) == category(new)]
+
+
 def check_url(value: str | None) -> str:
     if not value or not re.fullmatch(r"https://\S+", value):
         return f"the source URL '{value or ''}' must start with https:// and have no spaces"
@@ -148,17 +196,9 @@ def check_url(value: str | None) -> str:
 
 # --- asking -----------------------------------------------------------------
 
-def known_technologies(cases_dir: Path) -> list[str]:
-    """Technology names the existing cases use, for completion (so 'PostgreSQL' is spelled one way)."""
-    names = set()
-    for path in case_paths(cases_dir) if cases_dir.is_dir() else []:
-        data = load_document(path).data
-        technologies = data.get("technologies") if isinstance(data, dict) else None
-        if isinstance(technologies, dict):
-            for side in ("before", "after"):
-                if isinstance(technologies.get(side), list):
-                    names.update(n for n in technologies[side] if isinstance(n, str))
-    return sorted(names, key=str.lower)
+def known_technologies(vocabulary: Vocabulary) -> list[str]:
+    """The technologies' names, for completion (so 'PostgreSQL' is spelled one way)."""
+    return sorted((t.name for t in vocabulary.terms.values()), key=str.lower)
 
 
 def _split(answer: str) -> list[str]:
@@ -193,13 +233,15 @@ class Interview:
             self.say(f"  {error}")
 
     def run(self, args) -> None:
-        self.say("New case: answer each question (Tab completes terms; Ctrl-C stops without writing).")
-        if args.kind == "case" and not args.company:
+        self.say(f"New {args.kind}: answer each question (Tab completes terms; Ctrl-C stops without writing).")
+        if args.kind in COMPANY_KINDS and not args.company:
             args.company = self.question("Company: ", lambda a: (a, check_company(a)))
         if not args.title:
             args.title = self.question("Title: ", lambda a: (a, check_title(a)))
-        if args.year is None:
-            args.year = self.question("Year of the change: ", _year)
+        if args.kind == "profile" and not args.as_of:
+            args.as_of = self.question("The date the profile describes (YYYY-MM): ", lambda a: (a, check_as_of(a)))
+        elif args.kind != "profile" and args.year is None:
+            args.year = self.question("Year of the change or the talk: ", _year)
         for option, name in (("domain", "domains"), ("pattern", "patterns")):
             if not getattr(args, option):
                 setattr(args, option, self.terms(name, option))
@@ -281,8 +323,8 @@ def _scalar(value) -> str:
     return yaml.safe_dump(value, default_flow_style=True, width=1000).strip().removesuffix("\n...").strip()
 
 
-def render_scaffold(args, case_id: str, domains: list[str], patterns: list[str]) -> str:
-    source_id = "todo-source-id"
+def render_scaffold(args, case_id: str, domains: list[str], patterns: list[str], moves: list[str]) -> str:
+    source_id = PLACEHOLDER_SOURCE
     head = [
         "---",
         f"id: {case_id}",
@@ -291,32 +333,47 @@ def render_scaffold(args, case_id: str, domains: list[str], patterns: list[str])
     ]
     if args.company:
         head.append(f"company: {_scalar(args.company)}")
+    head.append(f"as_of: {args.as_of}" if args.kind == "profile" else f"year: {args.year}")
     head += [
-        f"year: {args.year}",
         "summary: TODO one sentence saying what happened.",
         "outcome: TODO the key outcome in one line.",
         f"level: {args.level}",
         f"domains: {_flow(domains)}",
         f"patterns: {_flow(patterns)}",
+        "pattern_notes:",
+        *(f"  {p}: TODO how this entry applied the pattern, in one line" for p in patterns),
         f"technologies: {{before: {_flow(args.before)}, after: {_flow(args.after)}}}",
-        "metrics: []  # add {name, before, after, unit, better, source} for each number a source states",
+    ]
+    if moves:
+        head.append(f"migrations: {_flow(moves)}")
+    if args.kind == "brief":
+        head.append("# event: the conference, e.g. P99 CONF 2023; speakers: [who gave the talk, as its session page names them]")
+    head += [
+        "metrics: []  # each figure a source states: {name, before, after, unit, better, source}, or factor or percent",
         "sources:",
         f"  - id: {source_id}",
         "    title: TODO title of the post, talk or paper",
         f"    url: {_scalar(args.source_url)}",
         "    publisher: TODO",
-        f"    date: '{args.year}'",
+        f"    date: '{args.as_of or args.year}'",
         "    primary: true",
         "---",
         "",
     ]
     body = []
     spec = schema.SECTIONS[args.kind]
-    for title in spec["required"]:
+    optional = ("Myths and corrections",) if "Myths and corrections" in spec["optional"] else ()
+    for title in spec["required"] + optional:
         body.append(f"## {title}\n")
         if title in spec["diagram"]:
-            body.append("```mermaid\nflowchart LR\n  todo[TODO: only components the sources describe]\n```\n")
-        body.append(f"TODO: write this section in your own words; cite numbers like this [@{source_id}].\n")
+            body.append("```mermaid\nflowchart LR\n  accTitle: TODO a short title\n"
+                        "  accDescr: TODO what the diagram shows, in a sentence\n"
+                        "  todo[TODO: only components the sources describe]\n```\n")
+        if title == "Myths and corrections":
+            body.append("TODO: quote each popular claim about this story, and say what the sources show; "
+                        "delete this section if there is none.\n")
+        else:
+            body.append(f"TODO: write this section in your own words; cite numbers like this [@{source_id}].\n")
     return "\n".join(head) + "\n".join(body)
 
 
@@ -326,7 +383,9 @@ def editor_schema(vocabulary_dir: Path, vocabulary_file: bool = False) -> dict:
     """casebook.schema's front-matter schema, with the vocabulary's term ids as the allowed
     domains and patterns so that an editor can complete them. Derived, never edited."""
     if vocabulary_file:
-        return copy.deepcopy(schema.VOCABULARY_SCHEMA)
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                "title": "Casebook vocabulary file (patterns, domains or technologies)",
+                "oneOf": [copy.deepcopy(s) for s in schema.VOCABULARY_SCHEMAS.values()]}
     derived = copy.deepcopy(schema.CASE_SCHEMA)
     derived["$comment"] = ("Generated by 'casebook schema' from casebook/schema.py and cases/vocabulary/; "
                            "do not edit, run 'make setup' again.")
@@ -335,4 +394,8 @@ def editor_schema(vocabulary_dir: Path, vocabulary_file: bool = False) -> dict:
         ids = sorted(vocabularies[key].terms)
         if ids:
             derived["properties"][key]["items"]["enum"] = ids
+    names = sorted(t.name for t in vocabularies["technologies"].terms.values())
+    if names:
+        for side in ("before", "after"):
+            derived["properties"]["technologies"]["properties"][side]["items"]["enum"] = names
     return derived
