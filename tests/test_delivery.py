@@ -224,3 +224,25 @@ def test_editor_task_puts_each_problem_at_its_line():
     first = matched[0]
     assert first.group(pattern["code"]).startswith("CB") and int(first.group(pattern["line"])) >= 1
     assert (ROOT / first.group(pattern["file"])).is_file()
+
+
+def test_site_scripts_pass_eslint():
+    """The site's own scripts (casebook/render/assets/*.js), linted with the pinned eslint from
+    the npm registry (package.json): ES modules, no undeclared globals, nothing unused."""
+    eslint = ROOT / "node_modules" / ".bin" / "eslint"
+    assert eslint.exists(), "run 'make setup' (npm ci installs eslint)"
+    result = subprocess.run([str(eslint), "--max-warnings", "0", "casebook/render/assets/"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_eslint_finds_an_undeclared_global(tmp_path):
+    """The lint would fail on a script that relies on a hidden global, as explore.js once did."""
+    script = ROOT / "casebook" / "render" / "assets" / "zz-lint-probe.js"
+    script.write_text("export function f() { return casebookEveryPage; }\n")
+    try:
+        result = subprocess.run([str(ROOT / "node_modules" / ".bin" / "eslint"), str(script)], cwd=ROOT,
+                                capture_output=True, text=True)
+    finally:
+        script.unlink()
+    assert result.returncode == 1 and "'casebookEveryPage' is not defined" in result.stdout

@@ -1,15 +1,15 @@
 """The explore pages in headless Chromium: facets and their counts, state in the URL,
 sorting by improvement, links from the pattern map and the migrations diagram, and the
-catalog and metrics explorer at 2,000 cases (page weight and time to first result)."""
+catalog and metrics explorer past their first page of items. (Their weight and speed at
+2,000 entries are measured by `make bench`, not here.)"""
 
-import gzip
 import sys
 from urllib.parse import urlencode
 
 import pytest
 
 from casebook.corpus import read_corpus
-from casebook.explore import factor_key
+from casebook.generate.explore import factor_key
 from conftest import FIXTURES, ROOT, run_casebook, serving
 
 pytestmark = pytest.mark.browser
@@ -24,11 +24,19 @@ def corpus():
 
 
 def visible_ids(page) -> list[str]:
-    return page.eval_on_selector_all(".cb-catalog-results tbody tr:not([hidden])", "rows => rows.map(r => r.id)")
+    return page.eval_on_selector_all(".cb-card-grid > li:not([hidden])", "items => items.map(i => i.id)")
 
 
 def facet(page, key, value):
     return page.locator(f'fieldset[data-facet="{key}"] label[data-value="{value}"]')
+
+
+def tick(page, key, value):
+    """Tick a facet value, opening the facet's full list first if the value is not among those shown."""
+    label = facet(page, key, value)
+    if not label.is_visible():
+        page.locator(f'fieldset[data-facet="{key}"] .cb-more').click()
+    label.locator("input").check()
 
 
 def count_of(page, key, value) -> int:
@@ -59,13 +67,13 @@ def test_two_facets_give_the_right_cases_and_counts_and_survive_a_reload(watched
     # the count beside a value is what ticking it gives
     expected_pattern = sorted(c.id for c in corpus.cases if pattern in c.patterns)
     assert count_of(w.page, "pattern", pattern) == len(expected_pattern)
-    facet(w.page, "pattern", pattern).locator("input").check()
+    tick(w.page, "pattern", pattern)
     assert sorted(visible_ids(w.page)) == expected_pattern
     assert count_of(w.page, "domain", domain) == sum(1 for c in corpus.cases if pattern in c.patterns and domain in c.domains)
-    facet(w.page, "domain", domain).locator("input").check()
+    tick(w.page, "domain", domain)
     expected = sorted(c.id for c in corpus.cases if pattern in c.patterns and domain in c.domains)
     assert sorted(visible_ids(w.page)) == expected
-    assert w.page.locator(".cb-catalog-status").inner_text() == f"{len(expected)} of {len(corpus.cases)} cases"
+    assert w.page.locator(".cb-catalog-status").inner_text() == f"{len(expected)} of {len(corpus.cases)} entries"
     # every other value's count is the number of cases it would leave (domains combine with 'all of')
     for case_domain in {d for c in corpus.cases for d in c.domains} - {domain}:
         if facet(w.page, "domain", case_domain).is_visible():
@@ -152,26 +160,28 @@ def test_metrics_explorer_sorts_by_improvement_and_filters(watched, fixture_site
     w = watched()
     w.page.goto(f"{fixture_site}metrics/")
     w.page.wait_for_selector("[data-cb-metrics][data-ready]")
-    header = w.page.locator(".cb-metrics-explorer th", has_text="Improvement")
+    header = w.page.locator(".cb-metrics-explorer th", has_text="Change")
     header.locator("button").click()
     assert header.get_attribute("aria-sort") == "descending"
     values = factors(w.page)
-    assert values == sorted(values, reverse=True) and values[0] == float("inf") and len(values) == 4
+    corpus = read_corpus(FIXTURES / "valid", FIXTURES / "valid" / "vocabulary").corpus
+    assert values == sorted(values, reverse=True) and values[0] == float("inf")
+    assert len(values) == sum(len(c.metrics) for c in corpus.cases)
     header.locator("button").click()
     assert factors(w.page) == sorted(values)
-    # "p99 latency, improved at least 5x"
+    # "p99, improved at least 5x": the pair (10x) and the stated ratio (5x)
     w.page.fill(".cb-metric-filter input[name=q]", "p99")
     w.page.fill(".cb-metric-filter input[name=min]", "5")
-    assert factors(w.page) == [10.0]
+    assert sorted(factors(w.page)) == [5.0, 10.0]
     assert "q=p99" in w.page.url and "min=5" in w.page.url
     w.page.reload()
     w.page.wait_for_selector("[data-cb-metrics][data-ready]")
-    assert factors(w.page) == [10.0]
+    assert sorted(factors(w.page)) == [5.0, 10.0]
 
 
-# --- at 2,000 cases -------------------------------------------------------
+# --- past the first page of items ------------------------------------------
 
-SCALE = 2000
+SCALE = 260   # more than FIRST_ROWS (100) items, and a second "show more" step
 
 
 @pytest.fixture(scope="module")
@@ -185,34 +195,24 @@ def big_site(tmp_path_factory):
         yield site, url
 
 
-def weight(path) -> str:
-    data = path.read_bytes()
-    return f"{len(data) / 1e6:.2f} MB ({len(gzip.compress(data)) / 1e3:.0f} KB gzipped)"
-
-
-def test_catalog_and_explorer_stay_usable_at_2000_cases(watched, big_site, capsys):
+def test_catalog_and_explorer_show_the_first_items_and_more_on_request(watched, big_site):
     site, url = big_site
     corpus = read_corpus(site.parent / "cases", ROOT / "cases" / "vocabulary").corpus
     w = watched()
     pattern, domain = busiest_pair(corpus)
-    # time to first filtered result: from navigation start to the filtered table being shown
     open_catalog(w.page, f"{url}cases/")
     assert len(visible_ids(w.page)) < SCALE  # the first rows only: laying out 2,000 is what is slow
     open_catalog(w.page, f"{url}cases/?{urlencode({'pattern': pattern, 'domain': domain})}")
-    first = w.page.evaluate("performance.now()")
     expected = sorted(c.id for c in corpus.cases if pattern in c.patterns and domain in c.domains)
     assert sorted(visible_ids(w.page)) == expected
     # a click on one more facet value
     extra = next(p for c in corpus.cases if c.id == expected[0] for p in c.patterns if p != pattern)
-    started = w.page.evaluate("performance.now()")
-    facet(w.page, "pattern", extra).locator("input").check()
-    click = w.page.evaluate("performance.now()") - started
+    tick(w.page, "pattern", extra)
     assert sorted(visible_ids(w.page)) == sorted(
         c.id for c in corpus.cases if {pattern, extra} <= set(c.patterns) and domain in c.domains)
     w.page.goto(f"{url}metrics/")
     w.page.wait_for_selector("[data-cb-metrics][data-ready]")
-    metrics_ready = w.page.evaluate("performance.now()")
-    w.page.locator(".cb-metrics-explorer th", has_text="Improvement").locator("button").click()
+    w.page.locator(".cb-metrics-explorer th", has_text="Change").locator("button").click()
     # the first rows are shown, largest improvement first; the button shows more
     values = factors(w.page)
     every = sorted((float(factor_key(m.factor)) for c in corpus.cases for m in c.metrics), reverse=True)
@@ -220,7 +220,3 @@ def test_catalog_and_explorer_stay_usable_at_2000_cases(watched, big_site, capsy
     w.page.locator(".cb-metrics-explorer .cb-show-more").click()
     more = factors(w.page)
     assert len(more) > len(values) and more == every[:len(more)]
-    with capsys.disabled():
-        print(f"\n[scale {SCALE} cases] catalog page {weight(site / 'cases' / 'index.html')}; "
-              f"first filtered result {first:.0f} ms after navigation; one more facet {click:.0f} ms; "
-              f"metrics page {weight(site / 'metrics' / 'index.html')}, ready {metrics_ready:.0f} ms")

@@ -9,7 +9,7 @@ Each payload, if it ran, would set window.__pwned or open a dialog.
 
 import pytest
 
-from conftest import FIXTURES, Watched, run_casebook, serving
+from conftest import draw_every_diagram, FIXTURES, Watched, run_casebook, serving
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +35,9 @@ LIVE_MARKUP = """() => {
 }"""
 
 # Every diagram drawn or given up on (a payload may simply not parse as a diagram).
-DIAGRAMS_SETTLED = "document.querySelectorAll('pre.casebook-diagram:not(.casebook-diagram-error)').length === 0"
-
-EXTERNAL_WITHOUT_NOOPENER = """() => Array.from(document.querySelectorAll('.md-content a[href]'))
-  .filter(a => a.host && a.host !== location.host && !a.relList.contains('noopener'))
-  .map(a => a.href)"""
+# No link opens a new tab or window (where rel="noopener" would matter): links from strangers'
+# files, source URLs included, navigate in place.
+LINKS_WITH_A_TARGET = """() => Array.from(document.querySelectorAll('.md-content a[target], .md-content form[target]')).map(a => a.outerHTML)"""
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +81,7 @@ def test_no_payload_runs_on_any_page(reader, payload_site):
         for path in html_pages(payload_site):
             where = url + path.lstrip("./")
             reader.page.goto(where)
-            reader.page.wait_for_function(DIAGRAMS_SETTLED, timeout=20000)
+            draw_every_diagram(reader.page)
             # Fire what a reader would: hover and click every diagram node (Mermaid binds
             # click callbacks with listeners, not attributes), and hover every element.
             reader.page.evaluate("""() => {
@@ -103,20 +101,20 @@ def test_diagram_payloads_are_drawn_in_strict_mode(reader, payload_site):
     """The diagrams were drawn (so Mermaid saw the payloads) and their labels hold no live markup."""
     with serving(payload_site) as url:
         reader.page.goto(url + "cases/payload-diagrams/")
-        reader.page.wait_for_function(DIAGRAMS_SETTLED, timeout=20000)
+        draw_every_diagram(reader.page)
         assert reader.page.locator("div.casebook-diagram svg").count() >= 1
         assert reader.page.locator("div.casebook-diagram svg img[onerror], div.casebook-diagram svg script").count() == 0
         assert_inert(reader, "payload-diagrams")
 
 
-def test_external_links_in_case_pages_have_noopener(reader, payload_site):
+def test_no_link_opens_a_new_tab(reader, payload_site):
     with serving(payload_site) as url:
         for case in ("payload-front-matter", "payload-diagrams"):
             reader.page.goto(f"{url}cases/{case}/")
             external = reader.page.evaluate("""() => Array.from(document.querySelectorAll('.md-content a[href]'))
               .filter(a => a.host && a.host !== location.host).length""")
             assert external >= 1, case  # the source links at least
-            assert reader.page.evaluate(EXTERNAL_WITHOUT_NOOPENER) == [], case
+            assert reader.page.evaluate(LINKS_WITH_A_TARGET) == [], case
 
 
 def test_searching_the_payloads_runs_none(reader, payload_site):

@@ -14,12 +14,13 @@ var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;   // Material's SearchMessageTy
 var FIRST = 10;   // results shown as soon as their excerpts are in (the top one even sooner)
 var MOST = 50;    // then up to this many; a reader does not scroll further
 
-// This file is served from assets/casebook/; the index lives in pagefind/. Started early by
+// This file is served at the URL of Material's own worker, assets/javascripts/workers/ (casebook/render/plugin.py);
+// the index lives in pagefind/. Started early by
 // the page (casebook/plugin.py), the worker runs from a blob: URL and is told this file's URL.
 // A long case page is penalised less than by Pagefind's default (pageLength 0.75), so that
 // the case of a company ranks with, not below, the company's short list page.
 var here = self.casebookSearchURL || self.location.href;
-var pagefind = import(new URL("../../pagefind/pagefind.js", here).href)
+var pagefind = import(new URL("../../../pagefind/pagefind.js", here).href)
   .then(function (module) {
     return module.options({ excerptLength: 24, ranking: { pageLength: 0.25 } }).then(function () {
       return module.init();
@@ -99,7 +100,7 @@ function warmUp() {
   try {
     Array.from(new Intl.Segmenter("en", { granularity: "grapheme" }).segment("warm up"));
     /^\p{Pd}|\p{Po}$/u.test("-");
-  } catch (error) { /* an engine without Intl.Segmenter: Pagefind does without it too */ }
+  } catch { /* an engine without Intl.Segmenter: Pagefind does without it too */ }
 }
 
 // One Material result group: the page first, then its sections (collapsed by Material under
