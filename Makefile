@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+# The preview's port: make serve PORT=8001
+PORT ?= 8000
 
 .PHONY: setup serve test build validate browser bench clean
 
@@ -19,7 +21,9 @@ setup: $(VENV)/.installed node_modules/.installed .casebook/case.schema.json
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	# (setuptools' notice that an editable install follows the working tree says nothing a
+	# contributor needs: it is filtered out, and every other warning still shows)
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 # Mermaid, pinned in package-lock.json, from the npm registry; copied into the
@@ -36,7 +40,7 @@ browser:
 	else echo "note: $(CHROMIUM) is missing and apt-get needs root: browser tests will be skipped (sudo apt-get install chromium)"; fi
 
 serve: setup
-	$(BIN)/casebook serve
+	$(BIN)/casebook serve --port $(PORT)
 
 test: setup browser
 	$(BIN)/pytest

@@ -6,6 +6,7 @@ and generated pages are never committed.
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 from pathlib import Path
@@ -17,13 +18,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from ..corpus import case_folders, read_corpus
+from ..corpus import case_folders, read_corpus, read_vocabularies
 from ..generate import SiteInfo, generate_pages, render_home
 from ..generate.opendata import DATA_PAGE, open_data
 from ..history import case_dates, repository_path
 from ..model import Corpus
 from ..problems import summary_line
 
+log = logging.getLogger("mkdocs.plugins.casebook")
 ASSETS = Path(__file__).parent / "assets"
 THEME = Path(__file__).parent / "theme"
 ASSET_URI = "assets/casebook"
@@ -73,6 +75,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     # `casebook build` reads and validates the cases first and hands them over
     # here, so that no file is parsed twice.
     corpus: Corpus | None = None
+    serving = False
+    # The preview's last good corpus, per folder of entries: MkDocs makes a new plugin for each
+    # rebuild, and a rebuild with an invalid entry serves this one, with the problems shown.
+    last_good: dict[Path, Corpus] = {}
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     def resolve_paths(self, config) -> None:
         """Where the cases, the vocabularies and Mermaid are; relative paths start at mkdocs.yml."""
@@ -93,12 +102,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         corpus = self.corpus
+        self.problems: list[str] = []
         if corpus is None:
-            result = read_corpus(self.cases_dir, self.vocabulary_dir)
-            if result.corpus is None:
-                lines = "\n".join(str(p) for p in result.problems)
-                raise PluginError(f"the cases do not validate:\n{lines}\n{summary_line(result.problems)}")
-            corpus = result.corpus
+            corpus = self.read(config)
         self._corpus = corpus
         site = self.site_info()
         for path, markdown in generate_pages(corpus, site).items():
@@ -117,6 +123,29 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, f"{ASSET_URI}/mermaid/{name}", abs_src_path=str(path)))
         return files
 
+    def read(self, config) -> Corpus:
+        """The entries, validated. A build stops on a problem; the preview (serve) keeps serving
+        the last good entries and shows every problem at the top of every page until it is fixed,
+        so that a reload never waits for a build that cannot succeed."""
+        result = read_corpus(self.cases_dir, self.vocabulary_dir)
+        if result.corpus is not None:
+            type(self).last_good[self.cases_dir] = result.corpus
+            return result.corpus
+        lines = "\n".join(str(p) for p in result.problems)
+        if not self.serving:
+            raise PluginError(f"the cases do not validate:\n{lines}\n{summary_line(result.problems)}")
+        self.problems = [str(p) for p in result.problems]
+        # INFO, not WARNING: strict mode would count a warning and fail the rebuild, which is what
+        # left the preview waiting on every request until the file was fixed.
+        log.info(f"the entries do not validate; the preview shows the last good version:\n{lines}\n"
+                 f"{summary_line(result.problems)}")
+        good = type(self).last_good.get(self.cases_dir)
+        if good is not None:
+            return good
+        vocabularies, _ = read_vocabularies(self.vocabulary_dir)
+        return Corpus(cases=[], patterns=vocabularies["patterns"], domains=vocabularies["domains"],
+                      technologies=vocabularies["technologies"])
+
     def site_info(self) -> SiteInfo:
         folder = repository_path(self.cases_dir)  # None outside a git work tree: no dates
         dates = case_dates(self.cases_dir, folder) if self.config.git_dates and folder else {}
@@ -125,6 +154,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_env(self, env, config, files):
         env.globals["casebook_search_worker"] = self.search_worker
+        env.globals["casebook_problems"] = self.problems
         return env
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
