@@ -24,7 +24,7 @@ from casebook.corpus import read_corpus
 from casebook.corpus import case_folders
 from casebook.load import Document
 from casebook.load.files import split_front_matter
-from casebook.load.yaml_reader import MAX_DEPTH, NOT_TEXT, SAFE_LOADER, parse_yaml
+from casebook.load.yaml_reader import MAX_DEPTH, NOT_TEXT, SAFE_LOADER, parse_yaml, syntax_message
 from casebook.problems import display_path, display_paths
 from conftest import FIXTURES, ROOT
 
@@ -67,8 +67,7 @@ def reference_parse_yaml(doc: Document, text: str, first_line: int):
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = (error.problem or error.context or "invalid YAML").strip()
-        doc.problem(_line(mark, first_line), "CB004", f"YAML syntax error: {reason}"
-                    + ("; quote values that contain ': ' or start with a special character" if "mapping values" in reason else ""))
+        doc.problem(_line(mark, first_line), "CB004", syntax_message(text, mark.line if mark else 0, reason, first_line))
         return None
     except yaml.YAMLError as error:
         doc.problem(first_line, "CB004", f"YAML syntax error: {error}")
@@ -287,3 +286,28 @@ def test_validate_reads_no_corpus_it_does_not_need():
     checked = read_corpus(ROOT / "cases", ROOT / "cases" / "vocabulary", check_only=True)
     assert full.problems == checked.problems == []
     assert full.corpus is not None and checked.corpus is None
+
+
+# --- syntax errors say what to do --------------------------------------------------------------
+
+SYNTAX_HINTS = {
+    "key-indented-between": ("id: a\nsources:\n  - id: x\n    title: y\n   url: z\n", 6,
+                             "'url' is indented 3 spaces, which lines up with no key above it (they start at 0, 4 spaces)"),
+    "key-deeper-than-its-sibling": ("id: a\ntitle: x\n  summary: y\nlevel: intro\n", 4,
+                                    "'summary' is indented more than 'title' on line 3, which already has a value"),
+    "list-item-without-its-dash": ("sources:\n  - id: x\n  url: z\n", 4,
+                                   "'url' starts where the list's items start (2 spaces) but has no '- '"),
+    "colon-in-a-value": ("title: Go: the rewrite\n", 2, 'put the value in quotes, e.g. title: "Go: the rewrite"'),
+    "tab": ("id: a\n\ttitle: x\n", 3, "a tab indents this line; indent with spaces only"),
+    "unclosed-quote": ('title: "abc\nlevel: intro\n', 4, "the quoted value on line 2 is never closed"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SYNTAX_HINTS))
+def test_syntax_errors_name_the_mistake(name):
+    """LibYAML's own wording ('did not find expected '-' indicator') names no fix: the message does."""
+    text, line, hint = SYNTAX_HINTS[name]
+    doc = Document(Path("x.md"), "x.md")
+    parse_yaml(doc, text, 2)
+    [problem] = doc.problems
+    assert (problem.line, problem.code) == (line, "CB004") and hint in problem.message, problem.message

@@ -26,6 +26,52 @@ ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not allowed; write the v
 NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+_KEY_LINE = re.compile(r"^( *)(- +)?([^\s#'\"-][^:#]*?):(?: +(.*))?$")
+
+
+def syntax_message(text: str, index: int, reason: str, first_line: int) -> str:
+    """LibYAML's error, with the hint a person needs: most front-matter syntax errors are a key
+    indented one step off, a list item without its '- ', or an unquoted ': ' in a value."""
+    lines = text.split("\n")
+    line = lines[index] if index < len(lines) else ""
+    if "tab character" in reason or line.startswith("\t"):
+        return "YAML syntax error: a tab indents this line; indent with spaces only"
+    indent = len(line) - len(line.lstrip(" "))
+    above = [(i, _KEY_LINE.match(l)) for i, l in enumerate(lines[:index]) if l.strip() and not l.lstrip().startswith("#")]
+    keys = [(i, m) for i, m in above if m]
+    key = _KEY_LINE.match(line)
+    if "mapping values" in reason:
+        if key and key.group(4) and ": " in key.group(4):
+            return (f"YAML syntax error: the value of '{key.group(3)}' contains ': '; put the value in quotes, "
+                    f"e.g. {key.group(3)}: \"{key.group(4)}\"")
+        previous = keys[-1] if keys else None
+        if previous and key and previous[1].group(4) and indent > len(previous[1].group(1)):
+            where = len(previous[1].group(1)) + len(previous[1].group(2) or "")
+            return (f"YAML syntax error: '{key.group(3)}' is indented more than '{previous[1].group(3)}' on line "
+                    f"{previous[0] + first_line}, which already has a value; a key beside it starts at the same "
+                    f"column ({where} spaces)")
+        return ("YAML syntax error: mapping values are not allowed here; put a value that contains ': ' in quotes, "
+                "or check the line's indentation")
+    if key and ("expected '-'" in reason or "expected key" in reason or "block end" in reason):
+        dashes = [(i, m) for i, m in keys if m.group(2)]
+        if dashes and not key.group(2) and indent == len(dashes[-1][1].group(1)):
+            item = dashes[-1][1]
+            inside = len(item.group(1)) + len(item.group(2))
+            return (f"YAML syntax error: '{key.group(3)}' starts where the list's items start ({indent} spaces) but "
+                    f"has no '- '; to add it to the item that begins on line {dashes[-1][0] + first_line}, indent it "
+                    f"{inside} spaces like '{item.group(3)}'; to start a new item, write '- {key.group(3)}: ...'")
+        columns = sorted({len(m.group(1)) + (len(m.group(2)) if m.group(2) else 0) for _, m in keys[-6:]})
+        if indent not in columns:
+            near = ", ".join(str(c) for c in columns)
+            return (f"YAML syntax error: '{key.group(3)}' is indented {indent} spaces, which lines up with no key above "
+                    f"it (they start at {near} spaces); indent it like the key it belongs beside")
+    if "end of stream" in reason or "while scanning a quoted scalar" in reason:
+        for i, l in enumerate(lines):
+            if l.count('"') % 2 or (l.count("'") % 2 and ": '" in l):
+                return f"YAML syntax error: the quoted value on line {i + first_line} is never closed; end it with its quote"
+    return f"YAML syntax error: {reason}"
+
+
 def _yaml_line(mark, first_line: int) -> int:
     return (mark.line if mark else 0) + first_line
 
@@ -208,8 +254,8 @@ def parse_yaml(doc: Document, text: str, first_line: int):
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = (error.problem or error.context or "invalid YAML").strip()
-        doc.problem(_yaml_line(mark, first_line), "CB004", f"YAML syntax error: {reason}"
-                    + ("; quote values that contain ': ' or start with a special character" if "mapping values" in reason else ""))
+        index = mark.line if mark else 0
+        doc.problem(index + first_line, "CB004", syntax_message(text, index, reason, first_line))
         return None
     except yaml.YAMLError as error:
         doc.problem(first_line, "CB004", f"YAML syntax error: {error}")
