@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import logging
 import os
 import shutil
@@ -46,13 +47,24 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the site with live reload on edits in cases/")
     serve.add_argument("--cases", metavar="DIR", help="serve this folder of case files (default: cases/)")
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
+    serve.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1)")
     serve.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
 
     from .scaffold import add_arguments
     add_arguments(sub.add_parser("new", help="write a new case file to fill in"))
 
     sub.add_parser("rules", help="list the validator's rule codes")
+
+    sources = sub.add_parser("sources", help="every source URL, for a link checker; and its report, on the entries")
+    sources.add_argument("--html", metavar="FILE", help="write every source URL (and archived copy) as a link "
+                                                        "named by its file and line, for LinkChecker to check")
+    sources.add_argument("--report", metavar="CSV", help="read LinkChecker's CSV output and print each dead link "
+                                                         "as path:line, with the archived copy if there is one")
+    sources.add_argument("--cases", metavar="DIR", help="the folder of entries (default: cases/)")
+    sources.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
+    sources.add_argument("--format", choices=("auto", "text", "github"), default="auto",
+                         help="github: also print each dead link as a GitHub Actions annotation")
 
     schema_cmd = sub.add_parser("schema", help="write the front-matter JSON Schema, for editors")
     schema_cmd.add_argument("--output", metavar="PATH", help="write it to this file (default: standard output)")
@@ -277,20 +289,114 @@ def cmd_serve(args) -> int:
     from .corpus import CASES_ENV
 
     if args.cases:
+        if not Path(args.cases).is_dir():
+            raise UsageError(f"no such folder: {args.cases}")
         os.environ[CASES_ENV] = str(Path(args.cases).resolve())
+    check_port_free(args.host, args.port)   # before the build: a taken port is found at once
     _load_config(args.config, verbose=True)  # checks the configuration before serving
     try:
-        serve(config_file=args.config, livereload=True, dev_addr=args.dev_addr)
+        serve(config_file=args.config, livereload=True, dev_addr=f"{args.host}:{args.port}")
     except MkDocsException as error:
         print(f"casebook serve: {str(error).strip()}", file=sys.stderr)
         return 1
+    except OSError as error:   # the port was taken between the check and the server's start
+        raise UsageError(port_message(args.host, args.port, error)) from None
     return 0
+
+
+def port_message(host: str, port: int, error: OSError) -> str:
+    if error.errno in (errno.EADDRINUSE, errno.EACCES):
+        what = "is in use by another program" if error.errno == errno.EADDRINUSE else "may not be used"
+        return (f"port {port} on {host} {what}, so the preview cannot start there; stop that program, "
+                f"or serve on another port: make serve PORT={port + 1} (or casebook serve --port {port + 1})")
+    return f"cannot serve on {host}:{port}: {error.strerror or error}"
+
+
+def check_port_free(host: str, port: int) -> None:
+    """UsageError (exit 2) naming the fix if the preview's address cannot be listened on."""
+    import socket
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the server will: TIME_WAIT is no conflict
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise UsageError(port_message(host, port, error)) from None
 
 
 def cmd_rules(args) -> int:
     for code, meaning in RULES.items():
         print(f"{code}  {meaning}")
     return 0
+
+
+def source_links(cases_dir: Path, vocabulary_dir: Path) -> list[tuple[str, int, str, str, str]]:
+    """(file, line, URL, which: 'source' or 'archive', the source's other URL) for every source of every entry."""
+    from .corpus import case_paths
+    from .load import load_document
+    from .problems import display_paths
+    found = []
+    paths = case_paths(cases_dir)
+    for path, shown in zip(paths, display_paths(paths)):
+        doc = load_document(path, shown)
+        sources = doc.data.get("sources") if isinstance(doc.data, dict) else None
+        for index, source in enumerate(sources if isinstance(sources, list) else []):
+            if not isinstance(source, dict):
+                continue
+            url, archive = source.get("url"), source.get("archive")
+            if isinstance(url, str):
+                found.append((shown, doc.line_of(("sources", index, "url")), url, "source",
+                              archive if isinstance(archive, str) else ""))
+            if isinstance(archive, str):
+                found.append((shown, doc.line_of(("sources", index, "archive")), archive, "archive", url or ""))
+    return found
+
+
+def cmd_sources(args) -> int:
+    """Two halves of the scheduled link check (.github/workflows/links.yml), around LinkChecker."""
+    import csv
+    import html
+
+    cases_dir, vocabulary_dir = _case_folders(args.config, args.cases)
+    links = source_links(cases_dir, vocabulary_dir)
+    if args.html:
+        rows = "\n".join(f'<li><a href="{html.escape(url)}">{html.escape(f"{path}:{line}")}</a></li>'
+                         for path, line, url, _, _ in links)
+        Path(args.html).write_text(f"<!doctype html><title>Casebook sources</title><ul>\n{rows}\n</ul>\n",
+                                   encoding="utf-8")
+        print(f"wrote {len(links)} source links to {args.html}")
+    if not args.report:
+        return 0
+    places: dict[str, list] = {}   # LinkChecker checks each URL once: a dead one is reported wherever it is
+    for link in links:
+        places.setdefault(link[2], []).append(link)
+    try:
+        text = Path(args.report).read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read {args.report}: {error.strerror or error}") from None
+    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter=";")
+    dead, checked = [], set()
+    for row in rows:
+        url = (row.get("urlname") or "").strip()
+        if url not in places or url in checked:
+            continue
+        checked.add(url)
+        if row.get("valid", "").strip().lower() in ("true", "1", "yes"):
+            continue
+        result = (row.get("result") or "").strip() or "no answer"
+        for path, line, _, which, other in places[url]:
+            fallback = (f"; readers get the archived copy, {other}" if which == "source" and other else
+                        "; add an archived copy (archive:) so readers are not left with a dead end" if which == "source"
+                        else f"; the original is {other}")
+            dead.append((path, line, f"dead {which} link {url} ({result}){fallback}"))
+    dead.sort()
+    github = _github_format(args.format)
+    for path, line, message in dead:
+        print(printable(f"{path}:{line}: {message}"))
+        if github:
+            print(f"::warning file={_escape_property(printable(path))},line={line},"
+                  f"title=dead link::{_escape_data(printable(message))}")
+    print(f"{len(dead)} dead link{'s' if len(dead) != 1 else ''} among {len(checked)} URLs checked")
+    return 1 if dead else 0
 
 
 def cmd_new(args) -> int:
@@ -323,7 +429,7 @@ def cmd_schema(args) -> int:
 
 
 COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "rules": cmd_rules, "new": cmd_new,
-            "schema": cmd_schema}
+            "schema": cmd_schema, "sources": cmd_sources}
 
 if __name__ == "__main__":
     # Run the imported module's main, not this __main__ copy: other modules raise

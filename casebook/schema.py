@@ -120,6 +120,9 @@ METRIC_SCHEMA = {
     ],
 }
 
+# Every kind but a brief names at least one pattern it teaches; a brief on thin material may name none.
+_SOME = {"minItems": 1}
+
 ENTRY_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://casebook.invalid/schema/case.json",
@@ -144,10 +147,11 @@ ENTRY_SCHEMA = {
         "outcome": _text("The key outcome in one line.", 200),
         "level": {"enum": list(LEVELS), "description": "Reading level."},
         "domains": _terms("Domain ids from cases/vocabulary/domains.yml."),
-        "patterns": _terms("Pattern ids from cases/vocabulary/patterns.yml."),
+        "patterns": {**_terms("Pattern ids from cases/vocabulary/patterns.yml (a brief may list none)."),
+                     "minItems": 0},
         "pattern_notes": {
             "type": "object",
-            "additionalProperties": _text("How this entry applied the pattern, in one line.", 240),
+            "additionalProperties": _text("How this entry applied the pattern, in one line.", 300),
             "description": "For each pattern id (of those listed in 'patterns'), one line on how this entry applied it.",
         },
         "technologies": {
@@ -178,13 +182,13 @@ ENTRY_SCHEMA = {
     },
     "allOf": [
         {"if": {"properties": {"kind": {"const": "case"}}, "required": ["kind"]},
-         "then": {"required": ["company", "year"], "properties": {"as_of": False}}},
+         "then": {"required": ["company", "year"], "properties": {"as_of": False, "patterns": _SOME}}},
         {"if": {"properties": {"kind": {"const": "brief"}}, "required": ["kind"]},
          "then": {"required": ["company", "year"], "properties": {"as_of": False}}},
         {"if": {"properties": {"kind": {"const": "profile"}}, "required": ["kind"]},
-         "then": {"required": ["company", "as_of"], "properties": {"year": False}}},
+         "then": {"required": ["company", "as_of"], "properties": {"year": False, "patterns": _SOME}}},
         {"if": {"properties": {"kind": {"const": "design"}}, "required": ["kind"]},
-         "then": {"required": ["year"], "properties": {"as_of": False}}},
+         "then": {"required": ["year"], "properties": {"as_of": False, "patterns": _SOME}}},
     ],
 }
 # The name the open data and earlier releases use.

@@ -6,6 +6,8 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -136,7 +138,7 @@ def check_jsonschema(schema: str, *files) -> subprocess.CompletedProcess:
 
 def test_workflows_and_forms_pass_githubs_schemas(tmp_path):
     workflows = sorted((GITHUB / "workflows").glob("*.yml"))
-    assert [w.name for w in workflows] == ["ci.yml", "pages.yml"]
+    assert [w.name for w in workflows] == ["ci.yml", "links.yml", "pages.yml"]
     for schema, files in (("vendor.github-workflows", workflows),
                           ("vendor.github-issue-forms", [GITHUB / "ISSUE_TEMPLATE" / "propose-case.yml",
                                                          GITHUB / "ISSUE_TEMPLATE" / "correction.yml"]),
@@ -246,3 +248,50 @@ def test_eslint_finds_an_undeclared_global(tmp_path):
     finally:
         script.unlink()
     assert result.returncode == 1 and "'casebookEveryPage' is not defined" in result.stdout
+
+
+def test_dead_source_links_are_reported_on_their_entry_and_line(tmp_path):
+    """The scheduled link check (.github/workflows/links.yml), end to end on this machine: casebook
+    lists the sources, LinkChecker (PyPI) checks them against a local server, casebook reports."""
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "alive.html").write_text("<!doctype html><title>alive</title>")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    text = (FIXTURES / "valid" / "alpha-read-states.md").read_text()
+    text = text.replace("url: https://example.com/alpha/rust", f"url: {base}/alive.html")
+    text = text.replace("url: https://example.com/alpha/talk", f"url: {base}/gone.html\n    archive: {base}/alive.html")
+    (cases / "alpha-read-states.md").write_text(text)
+    # LinkChecker run as root drops to 'nobody', who must read its input and write its report: a folder
+    # of its own under /tmp (pytest's are private to their owner)
+    out = Path(tempfile.mkdtemp(prefix="casebook-links-"))
+    out.chmod(0o777)
+    try:
+        listed = run_casebook("sources", "--cases", cases, "--html", out / "sources.html")
+        assert listed.returncode == 0 and "wrote 3 source links" in listed.stdout, listed.stdout + listed.stderr
+        (out / "sources.html").chmod(0o644)
+        linkchecker = Path(sys.executable).parent / "linkchecker"
+        subprocess.run([str(linkchecker), "-v", "--check-extern", "--no-robots", "-r", "1", "--timeout", "10",
+                        "-F", f"csv/utf-8/{out / 'links.csv'}", str(out / "sources.html")],
+                       capture_output=True, timeout=120, cwd=tmp_path)
+        report = run_casebook("sources", "--cases", cases, "--report", out / "links.csv", "--format", "github")
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(out, ignore_errors=True)
+    line = text.split("\n").index(f"    url: {base}/gone.html") + 1
+    assert report.returncode == 1
+    lines = report.stdout.splitlines()
+    assert lines[0] == (f"{cases / 'alpha-read-states.md'}:{line}: dead source link {base}/gone.html "
+                        f"(404 File not found); readers get the archived copy, {base}/alive.html")
+    assert lines[1].startswith(f"::warning file={cases / 'alpha-read-states.md'},line={line},title=dead link::")
+    assert lines[-1] == "1 dead link among 2 URLs checked"   # the live URL is a source and an archive: checked once
