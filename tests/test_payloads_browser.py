@@ -92,7 +92,9 @@ def test_no_payload_runs_on_any_page(reader, payload_site):
                 el.dispatchEvent(new MouseEvent('click', {bubbles: true}));
               }
             }""")
-            reader.page.wait_for_timeout(50)  # let any handler or timer that was triggered run
+            # Handlers ran during dispatchEvent; let the tasks they queued run too (a frame, then
+            # the task queue), rather than sleeping for a fixed time and hoping it was enough.
+            reader.page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
             assert_inert(reader, where)
     assert reader.foreign_requests() == []
 
