@@ -82,23 +82,29 @@ def _code_segments(block: list[str]) -> list[Segments]:
     if not any("`" in line for line in block):
         return [[(False, line)] for line in block]
     text = "\n".join(block)
-    code = bytearray(len(text))   # 1 where a character belongs to a code span (backticks included)
-    for match in BACKTICK.finditer(text):
-        if match.group(2):
-            code[match.start():match.end()] = b"\x01" * (match.end() - match.start())
-    out, start = [], 0
+    spans = [match.span() for match in BACKTICK.finditer(text) if match.group(2)]   # code spans, backticks included
+    out, start, index = [], 0, 0
     for line in block:
+        end = start + len(line)
         segments: Segments = []
         position = start
-        while position < start + len(line):
-            flag = code[position]
-            end = position
-            while end < start + len(line) and code[end] == flag:
-                end += 1
-            segments.append((bool(flag), text[position:end]))
-            position = end
-        out.append(segments or [(False, "")])
-        start += len(line) + 1
+        while index < len(spans) and spans[index][1] <= start:
+            index += 1
+        scan = index
+        while scan < len(spans) and spans[scan][0] < end:
+            code_start, code_end = max(spans[scan][0], start), min(spans[scan][1], end)
+            if code_start > position:
+                segments.append((False, text[position:code_start]))
+            if code_end > code_start:
+                segments.append((True, text[code_start:code_end]))
+            position = code_end
+            if spans[scan][1] > end:
+                break
+            scan += 1
+        if position < end or not segments:
+            segments.append((False, text[position:end]))
+        out.append(segments)
+        start = end + 1
     return out
 
 

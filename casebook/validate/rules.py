@@ -398,24 +398,30 @@ def rule_reserved_names(doc: Document, entry: Case, ctx: Context) -> Found:
 @register("entry", "CB030")
 def rule_no_todo(doc: Document, entry: Case, ctx: Context) -> Found:
     """No 'TODO' marker, and no placeholder source id, from the scaffold is left in."""
-    for path, line in sorted(doc.lines.items(), key=lambda kv: kv[1]):
-        value = _value_at(doc.data, path)
-        if isinstance(value, str) and "TODO" in value:
-            yield line, "CB030", f"'{'.'.join(map(str, path))}' still says TODO: {value[:60]}"
+    found = []
+    for path, value in _strings(doc.data):
+        if "TODO" in value:
+            found.append((doc.line_of(path), f"'{'.'.join(map(str, path))}' still says TODO: {value[:60]}"))
         elif value == PLACEHOLDER_SOURCE and path[-1] in ("id", "source"):
-            yield line, "CB030", (f"'{'.'.join(map(str, path))}' is still the placeholder '{PLACEHOLDER_SOURCE}'; "
-                                  "give the source a short id of its own, e.g. 'acme-2021-queue'")
+            found.append((doc.line_of(path), f"'{'.'.join(map(str, path))}' is still the placeholder "
+                                             f"'{PLACEHOLDER_SOURCE}'; give the source a short id of its own, "
+                                             "e.g. 'acme-2021-queue'"))
+    for line, message in sorted(found):
+        yield line, "CB030", message
     for line in doc.body.todos:
         yield line, "CB030", "this line still has a TODO; write it or delete it"
 
 
-def _value_at(data, path: tuple):
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
+def _strings(data, path: tuple = ()):
+    """(path, text) for every string value in the front matter."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, path + (index,))
 
 
 # --- entries: across files ----------------------------------------------------

@@ -155,7 +155,14 @@ def check(value, schema, path: Path_ = (), context: str = "") -> Iterator[Findin
 
 def _check_one_of(value, schema: dict, path: Path_, context: str) -> Iterator[Finding]:
     """Exactly one form must fit; when none does, the problems with the closest form."""
-    results = [list(check(value, form, path, context)) for form in schema["oneOf"]]
+    forms = schema["oneOf"]
+    if isinstance(value, dict):   # the usual case, a valid metric: its form is the one whose keys it has
+        likely = [i for i, form in enumerate(forms) if all(key in value for key in form.get("required", ()))]
+        if len(likely) == 1 and not any(True for _ in check(value, forms[likely[0]], path, context)):
+            if not any(i != likely[0] and not any(True for _ in check(value, form, path, context))
+                       for i, form in enumerate(forms) if form.get("type") != "object"):
+                return
+    results = [list(check(value, form, path, context)) for form in forms]
     fitting = [i for i, found in enumerate(results) if not found]
     if len(fitting) == 1:
         return
