@@ -23,6 +23,11 @@ def test_real_cases_build_strictly_with_every_page(built_site):
     assert not list((built_site / "assets" / "casebook" / "mermaid").rglob("*.map"))   # Mermaid's chunks, no source maps
 
 
+def test_no_page_has_an_empty_announcement_banner(built_site):
+    """The preview's problem bar lives in Material's announce block: empty, it must leave no banner."""
+    assert [p for p in built_site.rglob("*.html") if "md-banner" in p.read_text()] == []
+
+
 def test_no_page_loads_anything_from_another_host(built_site):
     loads = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=\"(https?:)?//", re.I)
     offenders = []

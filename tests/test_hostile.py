@@ -365,7 +365,7 @@ def _check_file(folder: Path, text: str):
     if not result.problems:
         pages = generate_pages(result.corpus)
         case_obj = next(c for c in result.corpus.cases if c.id == "alpha-read-states")
-        assert render_case_page(case_obj, result.corpus) == pages["cases/alpha-read-states.md"]
+        assert render_case_page(case_obj, result.corpus).full() == pages["cases/alpha-read-states.md"]
         for page in pages.values():
             page.encode("utf-8")
     return result.problems

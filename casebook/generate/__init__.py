@@ -1,7 +1,9 @@
-"""Generate: every page of the site, as Markdown (with raw HTML from templates), from a Corpus.
+"""Generate: every page of the site from a Corpus, as Markdown with markers where generated HTML
+goes (casebook.generate.markup.GeneratedPage).
 
 Pure functions: the same corpus gives the same bytes. Nothing is written to disk; the
-MkDocs plugin (casebook.render) hands the pages to MkDocs in memory.
+MkDocs plugin (casebook.render) hands the pages to MkDocs in memory and puts each page's
+HTML fragments in place once its Markdown is rendered.
 """
 
 from __future__ import annotations
@@ -10,14 +12,21 @@ from ..model import Corpus
 from .case_pages import SiteInfo, entry_pages
 from .explore import explore_pages
 from .index_pages import browse_pages, render_home
+from .markup import GeneratedPage
 
 
-def generate_pages(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, str]:
-    """Every generated page: docs-relative path -> Markdown."""
+def generate_site(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, GeneratedPage]:
+    """Every generated page: docs-relative path -> its Markdown and fragments."""
     pages = entry_pages(corpus, site)
     pages.update(explore_pages(corpus))
     pages.update(browse_pages(corpus))
     return pages
 
 
-__all__ = ["SiteInfo", "generate_pages", "render_home"]
+def generate_pages(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, str]:
+    """Every generated page as one Markdown text, its HTML in place (for tests, and for the
+    benchmark's plain-Material build of the same pages)."""
+    return {path: page.full() for path, page in generate_site(corpus, site).items()}
+
+
+__all__ = ["GeneratedPage", "SiteInfo", "generate_pages", "generate_site", "render_home"]

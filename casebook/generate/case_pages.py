@@ -17,7 +17,7 @@ from ..load import CITATION, map_prose, read_lines
 from ..load.markdown_body import ATX
 from ..model import Case, Corpus, ReadingPath
 from . import routes
-from .markup import md_text, page_head, render
+from .markup import GeneratedPage, md_text, page, page_head, render
 
 PATTERN_SPAN = re.compile(r"^`([a-z0-9]+(?:-[a-z0-9]+)*)`$")
 
@@ -77,7 +77,7 @@ class Links:
         return cls(story_links(corpus), path_positions(corpus))
 
 
-def render_case_page(case: Case, corpus: Corpus, site: SiteInfo | None = None, links: Links | None = None) -> str:
+def render_case_page(case: Case, corpus: Corpus, site: SiteInfo | None = None, links: Links | None = None) -> GeneratedPage:
     here = routes.case_page(case)
     site = site or SiteInfo()
     links = links or Links.of(corpus)
@@ -96,13 +96,14 @@ def render_case_page(case: Case, corpus: Corpus, site: SiteInfo | None = None, l
                     story=links.story.get(case.id, []), paths=links.paths.get(case.id, []),
                     primary=sum(1 for s in case.sources if s.primary))
     story, after_references = split_at_references(render_body(case.body, numbers, corpus))
-    references = "\n## References\n\n" + render("references.html", sources=case.sources)
-    related = "\n## Related entries\n\n" + render("related.html", here=here, related=_related(case, corpus))
+    references = render("references.html", sources=case.sources)
+    related = render("related.html", here=here, related=_related(case, corpus))
     added, changed = site.dates.get(case.id, (None, None))
     meta = render("page_meta.html", changed=changed, source=f"{site.cases_path}/{case.id}.md",
                   edit_url=site.edit_url(case) if site.repo_url else "",
                   correction_url=site.correction_url(case) if site.repo_url else "")
-    return "\n".join([page_head(case.title), header, story, references, after_references, related, "", meta])
+    return page(page_head(case.title), header, story, "\n## References\n", references, after_references,
+                "\n## Related entries\n", related, meta)
 
 
 def _related(case: Case, corpus: Corpus) -> list[tuple[Case, list[str]]]:
@@ -150,6 +151,6 @@ def split_at_references(body: str) -> tuple[str, str]:
     return body, ""
 
 
-def entry_pages(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, str]:
+def entry_pages(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, GeneratedPage]:
     links = Links.of(corpus)
     return {routes.case_page(case): render_case_page(case, corpus, site, links) for case in corpus.cases}

@@ -19,7 +19,7 @@ from ..model import Case, Corpus, Metric, format_factor, plural, slugify
 from ..schema import KIND_NAMES, LEVEL_NAMES
 from . import routes
 from .case_pages import story_links
-from .markup import page_head, render
+from .markup import GeneratedPage, Html, page, page_head, render
 
 CHART_BARS = 30
 CHART_LEAST = 2     # fewer bars than this say nothing a table does not: no chart
@@ -89,7 +89,7 @@ def facet_names(corpus: Corpus, values: list[dict[str, list[str]]]) -> dict[str,
     return out
 
 
-def render_catalog(corpus: Corpus) -> str:
+def render_catalog(corpus: Corpus) -> GeneratedPage:
     here = routes.CATALOG
     cases = sorted(corpus.cases, key=lambda c: (c.title.lower(), c.id))
     values = [facet_values(c, corpus) for c in cases]
@@ -103,8 +103,8 @@ def render_catalog(corpus: Corpus) -> str:
     # In an attribute, not a <script type="application/json">: Material's instant navigation
     # re-runs every script element of the new page, whatever its type.
     data = json.dumps(config, ensure_ascii=True, sort_keys=True)
-    return (page_head("All entries", hide=("navigation", "toc")) + "\n" + MARK_JS
-            + render("catalog.html", here=here, rows=rows, config=data, first=FIRST_ROWS))
+    return page(page_head("All entries", hide=("navigation", "toc")),
+                Html(MARK_JS + render("catalog.html", here=here, rows=rows, config=data, first=FIRST_ROWS)))
 
 
 # --- the metrics explorer -------------------------------------------------
@@ -127,14 +127,14 @@ def _low(value) -> float:
     return value[0] if isinstance(value, tuple) else value
 
 
-def render_metrics(corpus: Corpus) -> str:
+def render_metrics(corpus: Corpus) -> GeneratedPage:
     here = routes.METRICS
     metrics = all_metrics(corpus)
     rows = [(case, metric, source, factor_key(metric.factor if metric.ranked else None))
             for case, metric, source in metrics]
-    return (page_head("Metrics explorer", hide=("navigation", "toc")) + "\n" + MARK_JS
-            + render("metrics.html", here=here, rows=rows, entries=len({c.id for c, _, _ in metrics}),
-                     chart=factor_chart(metrics, here), first=FIRST_ROWS, low=_low))
+    return page(page_head("Metrics explorer", hide=("navigation", "toc")),
+                Html(MARK_JS + render("metrics.html", here=here, rows=rows, entries=len({c.id for c, _, _ in metrics}),
+                                      chart=factor_chart(metrics, here), first=FIRST_ROWS, low=_low)))
 
 
 def factor_chart(metrics, here: str) -> str:
@@ -193,12 +193,12 @@ def _short(name: str, limit: int = 30) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def render_migrations(corpus: Corpus) -> str:
+def render_migrations(corpus: Corpus) -> GeneratedPage:
     here = routes.MIGRATIONS
     edges = migration_edges(corpus)
-    head = page_head("Technology migrations", hide=("navigation", "toc")) + "\n"
+    head = page_head("Technology migrations", hide=("navigation", "toc"))
     if not edges:
-        return head + "No entry records a migration yet.\n"
+        return page(head, "No entry records a migration yet.\n")
     shown = edges[:DIAGRAM_EDGES]
     left = list(dict.fromkeys(old for old, _, _ in sorted(shown, key=lambda e: (e[0].lower(), e[1].lower()))))
     right = list(dict.fromkeys(new for _, new, _ in sorted(shown, key=lambda e: (e[1].lower(), e[0].lower()))))
@@ -225,14 +225,14 @@ def render_migrations(corpus: Corpus) -> str:
               for n, y in ry.items()]
     note = f"The {len(shown)} most frequent of {len(edges)} moves" if len(edges) > len(shown) else \
         f"All {plural(len(edges), 'move')}"
-    return head + render("migrations.html", here=here, edges=edges, count=len({c.id for _, _, cs in edges for c in cs}),
+    return page(head, render("migrations.html", here=here, edges=edges, count=len({c.id for _, _, cs in edges for c in cs}),
                          width=width, height=f"{row_h * rows + 20:.0f}", box_w=box_w, arrows=arrows, nodes=nodes,
-                         title=f"{note}: technologies replaced on the left, adopted on the right.", anchor=edge_anchor)
+                         title=f"{note}: technologies replaced on the left, adopted on the right.", anchor=edge_anchor))
 
 
 # --- the pattern map ------------------------------------------------------
 
-def render_map(corpus: Corpus) -> str:
+def render_map(corpus: Corpus) -> GeneratedPage:
     counts: Counter = Counter()
     for case in corpus.cases:
         for pattern in case.patterns:
@@ -240,20 +240,20 @@ def render_map(corpus: Corpus) -> str:
                 counts[(pattern, domain)] += 1
     per_pattern = Counter(p for c in corpus.cases for p in c.patterns)
     per_domain = Counter(d for c in corpus.cases for d in c.domains)
-    head = page_head("Pattern map", hide=("navigation", "toc")) + "\n"
+    head = page_head("Pattern map", hide=("navigation", "toc"))
     if not per_pattern:
-        return head + "No entry yet.\n"
+        return page(head, "No entry yet.\n")
     patterns = sorted(per_pattern, key=lambda p: (-per_pattern[p], corpus.patterns.terms[p].name.lower()))
     domains = [(d, corpus.domains.terms[d].name)
                for d in sorted(per_domain, key=lambda d: (-per_domain[d], corpus.domains.terms[d].name.lower()))]
     rows = [(p, corpus.patterns.terms[p].name, [(d, name, counts.get((p, d), 0)) for d, name in domains], per_pattern[p])
             for p in patterns]
-    return head + render("map.html", here=routes.MAP, domains=domains, rows=rows)
+    return page(head, render("map.html", here=routes.MAP, domains=domains, rows=rows))
 
 
 # --- the timeline ---------------------------------------------------------
 
-def render_timeline(corpus: Corpus) -> str:
+def render_timeline(corpus: Corpus) -> GeneratedPage:
     """Company stories and entries by year: the changes, so profiles (a state, not a change) are left out."""
     links = story_links(corpus)
     changes = [c for c in corpus.cases if c.kind != "profile"]
@@ -267,8 +267,8 @@ def render_timeline(corpus: Corpus) -> str:
     for case in changes:
         years[case.year].append(case)
     year_rows = [(year, sorted(years[year], key=lambda c: (c.title.lower(), c.id))) for year in sorted(years, reverse=True)]
-    return page_head("Timeline", hide=("navigation",)) + "\n" + render(
-        "timeline.html", here=routes.TIMELINE, stories=stories, years=year_rows, slug=slugify)
+    return page(page_head("Timeline", hide=("navigation",)), render(
+        "timeline.html", here=routes.TIMELINE, stories=stories, years=year_rows, slug=slugify))
 
 
 def explore_pages(corpus: Corpus) -> dict[str, str]:

@@ -10,7 +10,7 @@ from ..model import Case, Corpus, ReadingPath, Term, plural, slugify
 from ..schema import KIND_NAMES, START_HERE, TECHNOLOGY_CATEGORIES
 from . import routes
 from .case_pages import story_links
-from .markup import md_text, page_head, render
+from .markup import GeneratedPage, Html, md_text, page, page_head, render
 
 
 def by_year(cases) -> list[Case]:
@@ -26,15 +26,15 @@ def term_entries(corpus: Corpus, vocabulary: str) -> dict[str, list[Case]]:
     return found
 
 
-def render_vocabulary_index(corpus: Corpus, vocabulary: str, found: dict[str, list[Case]]) -> str:
+def render_vocabulary_index(corpus: Corpus, vocabulary: str, found: dict[str, list[Case]]) -> GeneratedPage:
     here = f"{vocabulary}/index.md"
     terms = sorted(corpus.vocabulary(vocabulary).terms.values(), key=lambda t: t.name.lower())
-    return page_head(vocabulary.capitalize(), hide=("navigation", "toc")) + "\n" + render(
+    return page(page_head(vocabulary.capitalize(), hide=("navigation", "toc")), render(
         "vocabulary_index.html", here=here, vocabulary=vocabulary, noun=vocabulary[:-1],
-        version=corpus.vocabulary(vocabulary).version, terms=[(t, len(found[t.id])) for t in terms])
+        version=corpus.vocabulary(vocabulary).version, terms=[(t, len(found[t.id])) for t in terms]))
 
 
-def render_term_page(corpus: Corpus, vocabulary: str, term: Term, cases: list[Case]) -> str:
+def render_term_page(corpus: Corpus, vocabulary: str, term: Term, cases: list[Case]) -> GeneratedPage:
     """A pattern's or domain's page; `cases` are the entries that list it."""
     here = routes.term_page(vocabulary, term.id)
     terms = corpus.vocabulary(vocabulary).terms
@@ -58,7 +58,7 @@ def render_term_page(corpus: Corpus, vocabulary: str, term: Term, cases: list[Ca
         out.append(f"## Entries ({len(cases)})\n")
         out.append(render("entries.html", rows=[(c, None) for c in cases], here=here, with_company=True, extra=None,
                           empty=f"No entry is in this {vocabulary[:-1]} yet."))
-    return "\n".join(out)
+    return page(*out)
 
 
 def _groups(corpus: Corpus, names_of) -> dict[str, tuple[str, list[Case]]]:
@@ -89,32 +89,32 @@ def _profile(cases: list[Case]) -> Case | None:
     return next((c for c in cases if c.kind == "profile"), None)
 
 
-def render_companies_index(groups) -> str:
+def render_companies_index(groups) -> GeneratedPage:
     rows = [(name, cases, _profile(cases)) for _, (name, cases) in sorted(groups.items(), key=lambda kv: (kv[1][0].lower(), kv[0]))]
-    return page_head("Companies", hide=("navigation", "toc")) + "\n" + render(
-        "companies_index.html", here=routes.COMPANIES, groups=rows, years=_years)
+    return page(page_head("Companies", hide=("navigation", "toc")), render(
+        "companies_index.html", here=routes.COMPANIES, groups=rows, years=_years))
 
 
-def render_company_page(name: str, cases: list[Case], story: dict) -> str:
+def render_company_page(name: str, cases: list[Case], story: dict) -> GeneratedPage:
     """The company page opens with its profile, then its story: the other entries, oldest first."""
     here = routes.company_page(name)
     others = sorted((c for c in cases if c.kind != "profile"), key=lambda c: (c.year, c.title.lower(), c.id))
     rows = [(c, [(r, o) for r, o in story.get(c.id, [])]) for c in others]
-    return page_head(name) + "\n" + render("company.html", here=here, name=name, profile=_profile(cases), story=rows)
+    return page(page_head(name), render("company.html", here=here, name=name, profile=_profile(cases), story=rows))
 
 
-def render_technologies_index(corpus: Corpus, groups) -> str:
+def render_technologies_index(corpus: Corpus, groups) -> GeneratedPage:
     by_category: dict[str, list] = defaultdict(list)
     for _, (name, cases) in sorted(groups.items(), key=lambda kv: (kv[1][0].lower(), kv[0])):
         term = corpus.technologies.by_name(name)
         by_category[term.category if term else "other"].append((name, term.definition if term else "", len(cases)))
     order = [c for c in (*TECHNOLOGY_CATEGORIES, "other") if by_category.get(c)]
-    return page_head("Technologies", hide=("navigation",)) + "\n" + render(
+    return page(page_head("Technologies", hide=("navigation",)), render(
         "technologies_index.html", here=routes.TECHNOLOGIES, total=len(groups),
-        categories=[(c, by_category[c]) for c in order])
+        categories=[(c, by_category[c]) for c in order]))
 
 
-def render_technology_page(corpus: Corpus, name: str, cases: list[Case]) -> str:
+def render_technology_page(corpus: Corpus, name: str, cases: list[Case]) -> GeneratedPage:
     rows = []
     for case in by_year(cases):
         role = ("before and after" if name in case.before and name in case.after else
@@ -122,8 +122,8 @@ def render_technology_page(corpus: Corpus, name: str, cases: list[Case]) -> str:
         if case.kind == "profile":
             role = "runs it" if name in case.after else "ran it earlier"
         rows.append((case, role))
-    return page_head(name) + "\n" + render("technology.html", here=routes.technology_page(name), name=name,
-                                           term=corpus.technologies.by_name(name), rows=rows)
+    return page(page_head(name), render("technology.html", here=routes.technology_page(name), name=name,
+                                           term=corpus.technologies.by_name(name), rows=rows))
 
 
 def languages(corpus: Corpus) -> list[dict]:
@@ -144,9 +144,9 @@ def languages(corpus: Corpus) -> list[dict]:
     return sorted(found.values(), key=lambda l: (-(len(l["to"]) + len(l["away"])), -l["count"], l["name"].lower()))
 
 
-def render_languages(corpus: Corpus) -> str:
-    return page_head("Languages", hide=("navigation",)) + "\n" + render(
-        "languages.html", here=routes.LANGUAGES, languages=languages(corpus))
+def render_languages(corpus: Corpus) -> GeneratedPage:
+    return page(page_head("Languages", hide=("navigation",)), render(
+        "languages.html", here=routes.LANGUAGES, languages=languages(corpus)))
 
 
 def path_steps(corpus: Corpus, path: ReadingPath) -> list[tuple[Case, str]]:
@@ -158,21 +158,21 @@ def _minutes(corpus: Corpus, path: ReadingPath) -> int:
     return sum(c.reading_minutes for c, _ in path_steps(corpus, path))
 
 
-def render_paths_index(corpus: Corpus) -> str:
+def render_paths_index(corpus: Corpus) -> GeneratedPage:
     paths = sorted(corpus.paths, key=lambda p: (p.id != START_HERE, p.title.lower()))
     intro = "Ordered selections of entries, each with a line on why to read it at that point.\n\n"
-    return page_head("Reading paths", hide=("navigation", "toc")) + "\n" + intro + render(
-        "paths_index.html", here=routes.PATHS, paths=paths, minutes=lambda p: _minutes(corpus, p))
+    return page(page_head("Reading paths", hide=("navigation", "toc")), intro, render(
+        "paths_index.html", here=routes.PATHS, paths=paths, minutes=lambda p: _minutes(corpus, p)))
 
 
-def render_path_page(corpus: Corpus, path: ReadingPath) -> str:
+def render_path_page(corpus: Corpus, path: ReadingPath) -> GeneratedPage:
     steps = path_steps(corpus, path)
-    return page_head(path.title, hide=("toc",)) + "\n" + render(
+    return page(page_head(path.title, hide=("toc",)), render(
         "path.html", here=routes.path_page(path.id), path=path, steps=steps,
-        minutes=sum(c.reading_minutes for c, _ in steps))
+        minutes=sum(c.reading_minutes for c, _ in steps)))
 
 
-def render_home(corpus: Corpus) -> str:
+def render_home(corpus: Corpus) -> Html:
     """The generated part of the home page: Start here, the newest entries, where to go next."""
     kinds = defaultdict(int)
     for case in corpus.cases:

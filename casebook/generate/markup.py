@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import jinja2
@@ -52,8 +53,49 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(template: str, **data) -> str:
-    """One template, rendered with autoescaping, as a raw HTML block for the Markdown page:
-    no blank lines inside (Python-Markdown passes a block through untouched up to its end)."""
+class Html(str):
+    """Generated HTML, which Markdown never has to read: a page carries a marker in its place,
+    and the plugin puts the HTML back once the page's Markdown is rendered. (Python-Markdown
+    parsed the generated cards and tables with its HTML block parser: most of a large build.)"""
+
+
+def render(template: str, **data) -> Html:
+    """One template, rendered with autoescaping."""
     out = environment().get_template(template).render(**data)
-    return "\n".join(line for line in out.splitlines() if line.strip()) + "\n"
+    return Html("\n".join(line for line in out.splitlines() if line.strip()) + "\n")
+
+
+MARKER = "<!--casebook:{}-->"
+_MARKERS = re.compile(r"<!--casebook:(\d+)-->")
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page's Markdown, with a marker (an HTML comment, which Markdown passes through as it is)
+    where each fragment of generated HTML goes."""
+
+    markdown: str
+    fragments: tuple[str, ...] = ()
+
+    def insert(self, html: str) -> str:
+        """The rendered page with each marker replaced by its fragment."""
+        if not self.fragments:
+            return html
+        return _MARKERS.sub(lambda m: self.fragments[int(m.group(1))], html)
+
+    def full(self) -> str:
+        """The page as one Markdown text, fragments in place: what tests read, and what the
+        benchmark gives plain Material to build."""
+        return self.insert(self.markdown)
+
+
+def page(*parts: str) -> GeneratedPage:
+    """A page from Markdown parts and Html fragments, in order."""
+    markdown, fragments = [], []
+    for part in parts:
+        if isinstance(part, Html):
+            markdown.append("\n" + MARKER.format(len(fragments)) + "\n")
+            fragments.append(str(part))
+        else:
+            markdown.append(part)
+    return GeneratedPage("\n".join(markdown), tuple(fragments))
