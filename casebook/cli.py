@@ -16,6 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
+from .cache import default_cache_dir
 from .corpus import case_paths, read_corpus, vocabulary_paths
 from .problems import RULES, printable, summary_line
 
@@ -163,7 +164,7 @@ def cmd_validate(args) -> int:
                 only.append(path.resolve())
             else:
                 raise UsageError(f"no such file or folder: {name}")
-    result = read_corpus(cases_dir, vocabulary_dir, only=only, check_only=True)
+    result = read_corpus(cases_dir, vocabulary_dir, only=only, check_only=True, cache_dir=default_cache_dir())
     return report(result.problems, checked=len(only) if only is not None else
                   len(case_paths(cases_dir)) + len(vocabulary_paths(vocabulary_dir)),
                   github=_github_format(args.format))
@@ -218,7 +219,7 @@ def cmd_build(args) -> int:
     site = Path(args.site_dir or "site").resolve()
     staging = site.parent / f".{site.name}.building-{os.getpid()}"
     config, plugin = _load_config(args.config, strict=True, site_dir=str(staging), verbose=args.verbose)
-    result = read_corpus(plugin.cases_dir, plugin.vocabulary_dir)
+    result = read_corpus(plugin.cases_dir, plugin.vocabulary_dir, cache_dir=default_cache_dir())
     if result.corpus is None:
         report(result.problems, 0)  # plain: in CI the validate step has annotated these already
         print("build stopped: the site was not changed", file=sys.stderr)

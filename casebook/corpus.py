@@ -13,8 +13,10 @@ from pathlib import Path
 
 from . import schema
 from .load import Document, load_document, load_yaml_file
+from .load.files import read_body
 from .model import Case, Corpus, ReadingPath, Template, Term, Vocabulary
 from .problems import Problem, display_paths
+from .cache import EntryCache, context_fingerprint
 from .validate import Context, run_rules
 
 VOCABULARIES = schema.VOCABULARIES
@@ -88,7 +90,7 @@ def read_vocabularies(vocabulary_dir: Path) -> tuple[dict[str, Vocabulary], list
 
 
 def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
-                only: list[Path] | None = None, check_only: bool = False) -> Result:
+                only: list[Path] | None = None, check_only: bool = False, cache_dir: Path | None = None) -> Result:
     """Load, validate and model the entries (all in cases_dir, or only the given files), the
     vocabularies and the reading paths.
 
@@ -114,12 +116,28 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
     for doc in checked_vocab:
         run_rules("vocabulary", doc, None, ctx)
 
+    cache = EntryCache(cache_dir, cases_dir)
+    checked_with = context_fingerprint(vocabulary_paths(vocabulary_dir), known) if cache_dir else ""
     with _no_cycle_collection():
-        docs = [load_document(path, display) for path, display in zip(paths, display_paths(paths))]
+        loaded = [cache.document(path, display, load_document) for path, display in zip(paths, display_paths(paths))]
+        docs = [doc for doc, _ in loaded]
+        if not check_only:   # the pages need the body's text, which the cache does not keep
+            for doc, cached in loaded:
+                if cached is not None:
+                    doc.body_text = read_body(doc)
         ctx.entries = [(doc, Case.from_data(doc.data or {}, doc.body_text, doc.body.words, doc.display))
                        for doc in docs]
+        for (doc, entry), (_, cached) in zip(ctx.entries, loaded):
+            found = cache.rule_problems(doc.path, checked_with) if cached is not None else None
+            if found is None:
+                before = len(doc.problems)
+                run_rules("entry", doc, entry, ctx, across=False)
+                cache.remember(doc.path, checked_with, doc.problems[before:])
+            else:
+                doc.problems.extend(found)
         for doc, entry in ctx.entries:
-            run_rules("entry", doc, entry, ctx)
+            run_rules("entry", doc, entry, ctx, across=True)
+    cache.save({str(path) for path in paths} if only is None else set(cache.entries))
     path_docs = [load_yaml_file(path) for path in reading]
     for doc in path_docs:
         run_rules("path", doc, None, ctx)

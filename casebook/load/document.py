@@ -12,7 +12,7 @@ from ..problems import Problem
 class Section:
     title: str
     line: int
-    text: str = ""
+    has_text: bool = False   # anything but blank lines under the heading
     diagrams: list["Diagram"] = field(default_factory=list)
 
 
@@ -48,6 +48,7 @@ class Document:
     lines: dict[tuple, int] = field(default_factory=dict)
     body_text: str = ""
     body_line: int = 1
+    body_end: int = 0       # the last line of the body (the file's last line)
     body: Body = field(default_factory=Body)
     problems: list[Problem] = field(default_factory=list)
 
@@ -64,4 +65,4 @@ class Document:
 
     @property
     def end_line(self) -> int:
-        return self.body_line + self.body_text.count("\n")
+        return self.body_end or self.body_line + self.body_text.count("\n")

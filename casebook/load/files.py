@@ -78,7 +78,17 @@ def load_document(path: Path, display: str | None = None) -> Document:
         data = None
     doc.data = data
     doc.body = parse_body(doc.body_text, doc.body_line)
+    doc.body_end = doc.body_line + doc.body_text.count("\n")
     return doc
+
+
+def read_body(doc: Document) -> str:
+    """The body text of a file already read (a cached Document keeps its body's structure, not its text)."""
+    text = read_text(Document(path=doc.path, display=doc.display))
+    if text is None:
+        return ""
+    probe = Document(path=doc.path, display=doc.display)
+    return doc.body_text if split_front_matter(probe, text) is None else probe.body_text
 
 
 def load_yaml_file(path: Path) -> Document:

@@ -150,7 +150,7 @@ def parse_body(text: str, first_line: int) -> Body:
 
     def close() -> None:
         if current is not None:
-            current.text = "\n".join(chunks).strip()
+            current.has_text = any(chunk.strip() for chunk in chunks)
 
     words = 0
     for offset, line, info, opening, segments in read_lines(text):

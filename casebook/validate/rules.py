@@ -55,30 +55,32 @@ class Context:
 class Registered:
     rule: Rule
     codes: tuple[str, ...]
-    target: str   # "entry", "vocabulary" or "path"
+    target: str     # "entry", "vocabulary" or "path"
+    across: bool    # reads other files (ctx.entries): run on every check, never taken from a cache
 
 
 REGISTRY: list[Registered] = []
 
 
-def register(target: str, *codes: str):
-    """Register a rule for a kind of file, with every code it may emit."""
+def register(target: str, *codes: str, across: bool = False):
+    """Register a rule for a kind of file, with every code it may emit; across: it reads other files."""
     unknown = [code for code in codes if code not in RULES]
     if unknown:
         raise ValueError(f"unregistered rule codes {unknown}: add them to casebook/problems.py RULES")
 
     def add(rule: Rule) -> Rule:
-        REGISTRY.append(Registered(rule, codes, target))
+        REGISTRY.append(Registered(rule, codes, target, across))
         return rule
     return add
 
 
-def run_rules(target: str, doc: Document, entry, ctx: Context) -> None:
-    """Every rule for this kind of file, on one file; its problems go on doc."""
+def run_rules(target: str, doc: Document, entry, ctx: Context, across: bool | None = None) -> None:
+    """The rules for this kind of file (all, or only those across files or only those on the file
+    alone), on one file; their problems go on doc."""
     if doc.data is None:
         return
     for registered in REGISTRY:
-        if registered.target != target:
+        if registered.target != target or (across is not None and registered.across != across):
             continue
         for line, code, message in registered.rule(doc, entry, ctx):
             if code not in registered.codes:
@@ -176,7 +178,7 @@ def rule_sections(doc: Document, entry: Case, ctx: Context) -> Found:
                 f"section '{section.title}' comes after '{last_title}'; the order is: {', '.join(order)}")
         else:
             last_index, last_title = index, section.title
-        if not section.text:
+        if not section.has_text:
             yield section.line, "CB016", f"section '{section.title}' is empty"
     for title in required:
         if title not in seen:
@@ -191,7 +193,7 @@ def rule_diagrams(doc: Document, entry: Case, ctx: Context) -> Found:
     if not isinstance(kind, str) or kind not in schema.SECTIONS:
         return
     for section in doc.body.sections:
-        if section.title in schema.SECTIONS[kind]["diagram"] and section.text and not section.diagrams:
+        if section.title in schema.SECTIONS[kind]["diagram"] and section.has_text and not section.diagrams:
             yield section.line, "CB019", f"section '{section.title}' needs a diagram in a ```mermaid fence"
 
 
@@ -296,7 +298,7 @@ def rule_case_links(doc: Document, entry: Case, ctx: Context) -> Found:
             yield line, "CB025", f"link to '{target}': no entry has that id{hint}; link to an entry as (entry-id.md)"
 
 
-@register("entry", "CB010", "CB025")
+@register("entry", "CB010", "CB025", across=True)
 def rule_story_links(doc: Document, entry: Case, ctx: Context) -> Found:
     """'supersedes' and 'revisits' name other existing entries, of the same year or earlier."""
     years = ctx.first("years", lambda: {e.id: e.year for _, e in ctx.entries if e.id and e.year})
@@ -426,7 +428,7 @@ def _strings(data, path: tuple = ()):
 
 # --- entries: across files ----------------------------------------------------
 
-@register("entry", "CB012")
+@register("entry", "CB012", across=True)
 def rule_unique_ids(doc: Document, entry: Case, ctx: Context) -> Found:
     """No two files share an id, ignoring case (case-insensitive file systems would merge them)."""
     def build():
@@ -442,7 +444,7 @@ def rule_unique_ids(doc: Document, entry: Case, ctx: Context) -> Found:
             f"id '{entry.id or doc.path.stem}' is already used by {other.display}:{other.line_of(('id',))}")
 
 
-@register("entry", "CB035")
+@register("entry", "CB035", across=True)
 def rule_company_spellings(doc: Document, entry: Case, ctx: Context) -> Found:
     """A company is written one way: names that differ only in case or punctuation share one
     page (one slug), which would show whichever spelling came first. (Technologies are written
@@ -462,7 +464,7 @@ def rule_company_spellings(doc: Document, entry: Case, ctx: Context) -> Found:
             "one company has one page: write it the same way")
 
 
-@register("entry", "CB040")
+@register("entry", "CB040", across=True)
 def rule_one_profile(doc: Document, entry: Case, ctx: Context) -> Found:
     """A company has at most one profile: its company page opens with it."""
     if entry.kind != "profile" or not entry.company:
