@@ -6,9 +6,12 @@ and generated pages are never committed.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -18,8 +21,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from ..cache import default_cache_dir
 from ..corpus import case_folders, read_corpus, read_vocabularies
-from ..generate import SiteInfo, generate_pages, render_home
+from ..generate import GeneratedPage, SiteInfo, generate_site, render_home
+from ..generate.markup import Html
+from ..generate.markup import page as _page
 from ..generate.opendata import DATA_PAGE, open_data
 from ..history import case_dates, repository_path
 from ..model import Corpus
@@ -107,15 +113,18 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             corpus = self.read(config)
         self._corpus = corpus
         site = self.site_info()
-        for path, markdown in generate_pages(corpus, site).items():
-            files.append(File.generated(config, path, content=markdown))
+        self.generated: dict[str, GeneratedPage] = generate_site(corpus, site)
+        for path, generated in self.generated.items():
+            files.append(File.generated(config, path, content=generated.markdown))
         files.append(File.generated(config, "data/index.md", content=DATA_PAGE))
         for path, content in open_data(corpus, site, config.site_url or "/").items():
             files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS.iterdir()):
             if asset != SEARCH_SCRIPT:
                 files.append(File.generated(config, f"{ASSET_URI}/{asset.name}", abs_src_path=str(asset)))
-        self.search_worker = serve_search_worker(files, config)
+        pages = sorted({f.dest_uri for f in files if f.dest_uri.endswith(".html")} | {"404.html"})
+        self.bundles = search_bundles(pages)
+        self.search_worker = serve_search_worker(files, config, [bundle_dir(i) for i in range(1, len(self.bundles))])
         mermaid = mermaid_files(self.mermaid_dist)
         if not mermaid:
             raise PluginError(mermaid_missing_message(self.mermaid_dist / MERMAID_ENTRY))
@@ -127,7 +136,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """The entries, validated. A build stops on a problem; the preview (serve) keeps serving
         the last good entries and shows every problem at the top of every page until it is fixed,
         so that a reload never waits for a build that cannot succeed."""
-        result = read_corpus(self.cases_dir, self.vocabulary_dir)
+        result = read_corpus(self.cases_dir, self.vocabulary_dir, cache_dir=default_cache_dir())
         if result.corpus is not None:
             type(self).last_good[self.cases_dir] = result.corpus
             return result.corpus
@@ -161,11 +170,18 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Material's search plugin then skips the page: Pagefind indexes the site instead.
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         if page.file.src_uri == "index.md" and HOME_MARKER in markdown:
-            return markdown.replace(HOME_MARKER, render_home(self._corpus))
+            before, after = markdown.split(HOME_MARKER, 1)
+            self.generated["index.md"] = home = _page(before, Html(render_home(self._corpus)), after)
+            return home.markdown
         return markdown
 
+    def on_page_content(self, html: str, page, config, files) -> str:
+        """Put each generated page's HTML fragments where its markers are."""
+        generated = self.generated.get(page.file.src_uri)
+        return generated.insert(html) if generated is not None else html
+
     def on_post_build(self, config) -> None:
-        index_site(Path(config.site_dir))
+        index_site(Path(config.site_dir), self.bundles)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.cases_dir))
@@ -173,7 +189,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return server
 
 
-def serve_search_worker(files: Files, config) -> str:
+def serve_search_worker(files: Files, config, more_bundles: list[str]) -> str:
     """Serve Casebook's search worker (assets/search.js) at the URL of Material's own, which
     Material's search box starts: Material's search box and result list stay as they are,
     answered from the Pagefind index. Returns that URL."""
@@ -182,18 +198,51 @@ def serve_search_worker(files: Files, config) -> str:
         raise PluginError("Material's search worker is not where casebook expects it (assets/javascripts/workers/"
                           "search.*.min.js; did mkdocs-material change?); search would not work")
     files.remove(found[0])
-    files.append(File.generated(config, found[0].src_uri, abs_src_path=str(SEARCH_SCRIPT)))
+    bundles = json.dumps(more_bundles)   # the bundles to merge into the first (a large site's index)
+    script = f"self.casebookMoreBundles = {bundles};\n" + SEARCH_SCRIPT.read_text(encoding="utf-8")
+    files.append(File.generated(config, found[0].src_uri, content=script))
     return found[0].url
 
 
-def index_site(site_dir: Path) -> None:
-    """Write the Pagefind search index into site_dir/pagefind/."""
+# Pagefind holds the whole index in memory while it writes it: 1.24 GB for the 2,467 pages of 2,000
+# real-sized entries, 0.65 GB for half of them. A large site is indexed in bundles of at most this
+# many pages, one run after another, which the search worker merges (search.js, mergeIndex).
+BUNDLE_PAGES_ENV = "CASEBOOK_SEARCH_BUNDLE_PAGES"
+BUNDLE_PAGES = 1000
+
+
+def search_bundles(pages: list[str]) -> list[list[str]]:
+    """The site's pages (paths of their HTML files), in the bundles they are indexed in."""
+    size = int(os.environ.get(BUNDLE_PAGES_ENV) or BUNDLE_PAGES)
+    ordered = sorted(pages)
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)] or [[]]
+
+
+def bundle_dir(index: int) -> str:
+    return "pagefind" if index == 0 else f"pagefind-{index + 1}"
+
+
+def index_site(site_dir: Path, bundles: list[list[str]] | None = None) -> None:
+    """Write the Pagefind search index into site_dir/pagefind/ (and pagefind-2/, ... for a large site)."""
     try:
         from pagefind_bin import get_executable
         pagefind = get_executable()
     except (ImportError, FileNotFoundError):
         raise PluginError("Pagefind is not installed (the pagefind_bin package): run 'make setup'") from None
-    result = subprocess.run([str(pagefind), "--site", str(site_dir), "--quiet", *PAGEFIND_ARGS],
-                            capture_output=True, text=True)
+    if bundles is None or len(bundles) == 1:
+        _pagefind(pagefind, ["--site", str(site_dir)])
+        return
+    for index, pages in enumerate(bundles):
+        # The bundle's pages, linked (not copied) into a folder of their own at their own paths.
+        with tempfile.TemporaryDirectory(prefix="casebook-index-", dir=site_dir.parent) as tmp:
+            for page in pages:
+                target = Path(tmp) / page
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(site_dir / page, target)
+            _pagefind(pagefind, ["--site", tmp, "--output-path", str(site_dir / bundle_dir(index))])
+
+
+def _pagefind(pagefind, where: list[str]) -> None:
+    result = subprocess.run([str(pagefind), *where, "--quiet", *PAGEFIND_ARGS], capture_output=True, text=True)
     if result.returncode != 0:
         raise PluginError(f"Pagefind could not index the site:\n{(result.stderr or result.stdout).strip()}")

@@ -25,6 +25,11 @@ var pagefind = import(new URL("../../../pagefind/pagefind.js", here).href)
     return module.options({ excerptLength: 24, ranking: { pageLength: 0.25 } }).then(function () {
       return module.init();
     }).then(function () {
+      // A large site's index comes in several bundles (casebook/render/plugin.py): merge the rest.
+      return Promise.all((self.casebookMoreBundles || []).map(function (bundle) {
+        return module.mergeIndex(new URL("../../../" + bundle + "/", here).href);
+      }));
+    }).then(function () {
       warmUp();
       return module;
     });
