@@ -1,6 +1,6 @@
 """Benchmark Casebook against plain Material for MkDocs on the same pages.
 
-Usage: python scripts/bench.py [--sizes 100,500,2000] [--repeats N] [--search-runs N] [--no-real]
+Usage: python scripts/bench.py [--real-sizes 500,2000] [--sizes 2000] [--repeats N] [--search-runs N] [--no-real]
                                [--no-search] [--json FILE]
 
 For the real cases and for synthetic corpora of each size (scripts/make_corpus.py) it
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from make_corpus import write_corpus  # noqa: E402
+from make_corpus import write_corpus, write_real_corpus  # noqa: E402
 
 CASEBOOK = [sys.executable, "-m", "casebook.cli"]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -114,7 +114,7 @@ def write_baseline(cases: Path, work: Path) -> Path:
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(markdown, encoding="utf-8")
     home = docs / "index.md"
-    home.write_text(home.read_text(encoding="utf-8").replace(HOME_MARKER, render_home(corpus)), encoding="utf-8")
+    home.write_text(home.read_text(encoding="utf-8").replace(HOME_MARKER, str(render_home(corpus))), encoding="utf-8")
     # The same theme, extensions and navigation; Material's search plugin and nothing else.
     baseline = work / "baseline.yml"
     baseline.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {work / 'baseline-site'}\n"
@@ -265,7 +265,9 @@ def load() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,500,2000", help="synthetic corpus sizes, comma-separated")
+    parser.add_argument("--real-sizes", default="500,2000",
+                        help="sizes of corpora made of the real entries and copies of them, comma-separated")
+    parser.add_argument("--sizes", default="2000", help="sizes of corpora of small synthetic cases, comma-separated")
     parser.add_argument("--repeats", type=int, default=1, help="runs of each measurement (median reported)")
     parser.add_argument("--no-real", dest="real", action="store_false", help="skip the real cases")
     parser.add_argument("--search-runs", type=int, default=9,
@@ -276,19 +278,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        real_sizes = [int(s) for s in args.real_sizes.split(",") if s.strip()]
     except ValueError:
-        parser.error(f"--sizes must be numbers separated by commas, not '{args.sizes}'")
-    if args.repeats < 1 or args.search_runs < 0 or any(n < 1 for n in sizes):
+        parser.error(f"--sizes and --real-sizes must be numbers separated by commas")
+    if args.repeats < 1 or args.search_runs < 0 or any(n < 1 for n in sizes + real_sizes):
         parser.error("--repeats and every size must be at least 1, --search-runs at least 0")
 
     print(f"bench: started, {load()}", file=sys.stderr)
     rows = []
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as tmp:
         corpora = [(f"real ({len(list((ROOT / 'cases').glob('*.md')))})", ROOT / "cases")] if args.real else []
+        for size in real_sizes:
+            folder = Path(tmp) / f"real-{size}"
+            write_real_corpus(size, folder)
+            corpora.append((f"{size:,} real-sized", folder))
         for size in sizes:
             folder = Path(tmp) / f"corpus-{size}"
             write_corpus(size, folder)
-            corpora.append((f"{size:,}", folder))
+            corpora.append((f"{size:,} small", folder))
         for label, cases in corpora:
             work = Path(tmp) / f"work-{len(rows)}"
             work.mkdir()

@@ -1,14 +1,18 @@
-"""Write N synthetic, valid case files into a folder, for benchmarks and scale tests.
+"""Write N valid entries into a folder, for benchmarks and scale tests.
 
-Usage: python scripts/make_corpus.py N DIR [--vocabulary cases/vocabulary]
-The cases use the real vocabularies so that `casebook build --cases DIR` works.
-Deterministic: the same N gives the same files.
+Usage: python scripts/make_corpus.py N DIR [--real] [--vocabulary cases/vocabulary]
+--real: the real entries of cases/ (and their reading paths), then copies of them under new ids
+until there are N: entries with the real ones' size and structure (words, sources, citations,
+diagrams, links). Without it: small synthetic cases. Both use the real vocabularies, so that
+`casebook build --cases DIR` works. Deterministic: the same N gives the same files.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
+import shutil
 from pathlib import Path
 
 import yaml
@@ -71,10 +75,35 @@ def write_corpus(count: int, folder: Path, vocabulary_dir: Path = ROOT / "cases"
         (folder / f"{ids[index]}.md").write_text(make_case(index, rng, patterns, domains, ids), encoding="utf-8")
 
 
+def write_real_corpus(count: int, folder: Path, cases: Path = ROOT / "cases") -> None:
+    """The real entries, then copies of them under new ids (links still point at the originals,
+    which are there). A copy of a profile gets a company of its own: one profile per company."""
+    folder.mkdir(parents=True, exist_ok=True)
+    originals = sorted(cases.glob("*.md"))
+    if (cases / "paths").is_dir():
+        shutil.copytree(cases / "paths", folder / "paths", dirs_exist_ok=True)
+    for index in range(count):
+        source = originals[index % len(originals)]
+        text = source.read_text(encoding="utf-8")
+        if index < len(originals):
+            (folder / source.name).write_text(text, encoding="utf-8")
+            continue
+        copy_id = f"{source.stem}-copy-{index:05d}"
+        text = re.sub(r"^id: .*$", f"id: {copy_id}", text, count=1, flags=re.M)
+        if re.search(r"^kind: profile$", text, flags=re.M):
+            text = re.sub(r"^company: (.*)$", lambda m: f"company: {m.group(1).strip(chr(34))} {index:05d}", text,
+                          count=1, flags=re.M)
+        (folder / f"{copy_id}.md").write_text(text, encoding="utf-8")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int)
     parser.add_argument("folder", type=Path)
+    parser.add_argument("--real", action="store_true", help="copies of the real entries, not small synthetic ones")
     parser.add_argument("--vocabulary", type=Path, default=ROOT / "cases" / "vocabulary")
     args = parser.parse_args()
-    write_corpus(args.count, args.folder, args.vocabulary)
+    if args.real:
+        write_real_corpus(args.count, args.folder)
+    else:
+        write_corpus(args.count, args.folder, args.vocabulary)

@@ -47,12 +47,12 @@ def test_related_ties_are_broken_as_before():
 
 def test_bench_prints_the_table_with_measured_figures(tmp_path):
     out = tmp_path / "bench.json"
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "3", "--no-real",
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "", "--real-sizes", "3", "--no-real",
                            "--no-search", "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("| cases | validate | build | plain Material | build / plain |")
-    row = next(line for line in lines if line.startswith("| 3 |"))
+    row = next(line for line in lines if line.startswith("| 3 real-sized |"))
     assert "n/a" not in row
     [figures] = json.loads(out.read_text())["rows"]
     assert figures["cases"] == 3
