@@ -76,7 +76,7 @@ def test_an_invalid_entry_keeps_the_last_good_site_and_shows_its_problem(tmp_pat
         # a wrong year, and a key that is markup: the message quotes it, escaped (MkDocs' templates
         # do not escape by themselves)
         entry.write_text(good.replace("year: 2020", "year: twenty\n<img src=x onerror=alert(1)>: 1", 1))
-        # every request is answered at once (get's timeout), with the problem shown above the last good page
+        # every request is answered at once (get()'s timeout), with the problem shown above the last good page
         shown = wait_for(lambda: PROBLEM_BAR in get(page) and get(page), what="the problem bar")
         assert "alpha-read-states.md:6: CB009 &#39;year&#39; should be a whole number" in shown
         assert "unknown key &#39;&lt;img src=x onerror=alert(1)&gt;&#39;" in shown and "<img src=x" not in shown
