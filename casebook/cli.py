@@ -296,7 +296,10 @@ def cmd_serve(args) -> int:
     check_port_free(args.host, args.port)   # before the build: a taken port is found at once
     _load_config(args.config, verbose=True)  # checks the configuration before serving
     try:
-        serve(config_file=args.config, livereload=True, dev_addr=f"{args.host}:{args.port}")
+        # Dirty rebuilds: the plugin rebuilds only the pages whose content changed. Not strict: the
+        # preview must never stop on a warning (casebook build is strict).
+        serve(config_file=args.config, livereload=True, dev_addr=f"{args.host}:{args.port}", build_type="dirty",
+              strict=False)
     except MkDocsException as error:
         print(f"casebook serve: {str(error).strip()}", file=sys.stderr)
         return 1

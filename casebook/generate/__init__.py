@@ -15,9 +15,10 @@ from .index_pages import browse_pages, render_home
 from .markup import GeneratedPage
 
 
-def generate_site(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, GeneratedPage]:
-    """Every generated page: docs-relative path -> its Markdown and fragments."""
-    pages = entry_pages(corpus, site)
+def generate_site(corpus: Corpus, site: SiteInfo | None = None, memo: dict | None = None) -> dict[str, GeneratedPage]:
+    """Every generated page: docs-relative path -> its Markdown and fragments. memo: entry pages
+    kept between rebuilds of the preview (casebook.generate.case_pages.entry_pages)."""
+    pages = entry_pages(corpus, site, memo)
     pages.update(explore_pages(corpus))
     pages.update(browse_pages(corpus))
     return pages

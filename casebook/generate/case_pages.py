@@ -7,6 +7,7 @@ related entries and the page's history below), which Markdown passes through as 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -151,6 +152,32 @@ def split_at_references(body: str) -> tuple[str, str]:
     return body, ""
 
 
-def entry_pages(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, GeneratedPage]:
+def page_inputs(case: Case, corpus: Corpus, site: SiteInfo, links: Links) -> str:
+    """A fingerprint of everything render_case_page reads for this entry."""
+    vocabulary = [(corpus.vocabulary(v).terms[t].name if t in corpus.vocabulary(v).terms else t)
+                  for v, ids in (("patterns", case.patterns), ("domains", case.domains)) for t in ids]
+    seen = (
+        case.id, sorted(case.front_matter.items(), key=lambda kv: kv[0]).__repr__(), case.body, case.words, vocabulary,
+        [(o.id, o.title, o.company, o.when, o.patterns, o.domains) for o in case.related],
+        [(r, o.id, o.title, o.when) for r, o in links.story.get(case.id, [])],
+        [(p.id, p.title, len(p.entries), i, a and (a.id, a.title), b and (b.id, b.title))
+         for p, i, a, b in links.paths.get(case.id, [])],
+        site.repo_url, site.branch, site.cases_path, site.dates.get(case.id))
+    return hashlib.sha256(repr(seen).encode()).hexdigest()
+
+
+def entry_pages(corpus: Corpus, site: SiteInfo | None = None, memo: dict | None = None) -> dict[str, GeneratedPage]:
+    """Every entry's page. With a memo (the preview keeps one across rebuilds), a page whose
+    inputs are unchanged is taken from it instead of being rendered again."""
+    site = site or SiteInfo()
     links = Links.of(corpus)
-    return {routes.case_page(case): render_case_page(case, corpus, site, links) for case in corpus.cases}
+    pages = {}
+    for case in corpus.cases:
+        if memo is None:
+            pages[routes.case_page(case)] = render_case_page(case, corpus, site, links)
+            continue
+        key = page_inputs(case, corpus, site, links)
+        if key not in memo:
+            memo[key] = render_case_page(case, corpus, site, links)
+        pages[routes.case_page(case)] = memo[key]
+    return pages

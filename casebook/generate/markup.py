@@ -7,12 +7,12 @@ Python builds the data a page shows; the markup lives in casebook/generate/templ
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import jinja2
-import yaml
 
 from ..model import format_factor, format_number, plural
 from . import routes
@@ -33,7 +33,9 @@ def page_head(title: str, hide: tuple[str, ...] = (), extra: dict | None = None)
     meta = {"title": html.escape(str(title), quote=True), **(extra or {})}
     if hide:
         meta["hide"] = list(hide)
-    front = yaml.safe_dump(meta, allow_unicode=True, width=1_000_000, sort_keys=True)
+    # Each value as JSON, which is YAML too: a YAML dump per page took most of the time of
+    # generating a small page.
+    front = "".join(f"{key}: {json.dumps(meta[key], ensure_ascii=False)}\n" for key in sorted(meta))
     return f"---\n{front}---\n\n# {md_text(title)}\n"
 
 

@@ -6,14 +6,18 @@ and generated pages are never committed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.base import Config
@@ -24,7 +28,6 @@ from mkdocs.structure.files import File, Files
 from ..cache import default_cache_dir
 from ..corpus import case_folders, read_corpus, read_vocabularies
 from ..generate import GeneratedPage, SiteInfo, generate_site, render_home
-from ..generate.markup import Html
 from ..generate.markup import page as _page
 from ..generate.opendata import DATA_PAGE, open_data
 from ..history import case_dates, repository_path
@@ -44,6 +47,32 @@ MATERIAL_WORKER = re.compile(r"^assets/javascripts/workers/search\.[0-9a-f]+\.mi
 # found on its own page, for what its own text says).
 PAGEFIND_ARGS = ["--root-selector", "article.md-content__inner", "--exclude-selectors", ".headerlink",
                  "--exclude-selectors", ".casebook-diagram"]
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory (keyed by Jinja with each template's source checksum)."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.stored:
+            bucket.bytecode_from_string(self.stored[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
+PREVIEW_BYTECODE = MemoryBytecodeCache()
+
+
+class DirtyBuildNotice(logging.Filter):
+    """MkDocs warns on every dirty build that navigation may be inaccurate. Casebook's navigation
+    is fixed (mkdocs.yml), and the plugin rebuilds every page whose content changed: the notice
+    says nothing true about the preview, and would repeat on each save."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build is being performed" not in record.getMessage()
 
 
 class CasebookConfig(Config):
@@ -85,9 +114,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     # The preview's last good corpus, per folder of entries: MkDocs makes a new plugin for each
     # rebuild, and a rebuild with an invalid entry serves this one, with the problems shown.
     last_good: dict[Path, Corpus] = {}
+    # For the preview's dirty rebuilds: what each page of a site folder was last built from
+    # (site folder -> page -> digest). A page whose digest is unchanged is not built again.
+    built: dict[str, dict[str, str]] = {}
+    # The preview's entry pages, by a fingerprint of what each is made from, across rebuilds.
+    memo: dict = {}
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        self.dirty = dirty
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(DirtyBuildNotice())
 
     def resolve_paths(self, config) -> None:
         """Where the cases, the vocabularies and Mermaid are; relative paths start at mkdocs.yml."""
@@ -113,7 +150,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             corpus = self.read(config)
         self._corpus = corpus
         site = self.site_info()
-        self.generated: dict[str, GeneratedPage] = generate_site(corpus, site)
+        if self.serving and len(type(self).memo) > 4 * max(len(corpus.cases), 100):
+            type(self).memo.clear()   # pages of older versions pile up in a long session
+        self.generated: dict[str, GeneratedPage] = generate_site(corpus, site, type(self).memo if self.serving else None)
+        self.home = render_home(corpus)
         for path, generated in self.generated.items():
             files.append(File.generated(config, path, content=generated.markdown))
         files.append(File.generated(config, "data/index.md", content=DATA_PAGE))
@@ -130,7 +170,32 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(mermaid_missing_message(self.mermaid_dist / MERMAID_ENTRY))
         for name, path in mermaid:
             files.append(File.generated(config, f"{ASSET_URI}/mermaid/{name}", abs_src_path=str(path)))
+        if getattr(self, "dirty", False):
+            self.mark_unchanged_pages(files, config)
         return files
+
+    def mark_unchanged_pages(self, files: Files, config) -> None:
+        """In a dirty rebuild (the preview), a page is built again only if what it is built from
+        changed: its Markdown and fragments, or the problems every page shows. MkDocs would build
+        every generated page (they have no file to compare dates with) and skip the home page,
+        whose file does not change when the entries do."""
+        salt = "\n".join(self.problems).encode()
+        previous = type(self).built.get(config.site_dir, {})
+        self.pending: dict[str, str] = {}
+        for file in files.documentation_pages():
+            digest = hashlib.sha256(salt)
+            generated = self.generated.get(file.src_uri)
+            if generated is not None:
+                digest.update(generated.markdown.encode())
+                for fragment in generated.fragments:
+                    digest.update(fragment.encode())
+            else:
+                digest.update(Path(file.abs_src_path).read_bytes() if file.abs_src_path else file.content_bytes)
+                if file.src_uri == "index.md":
+                    digest.update(str(self.home).encode())
+            self.pending[file.src_uri] = digest.hexdigest()
+            unchanged = previous.get(file.src_uri) == self.pending[file.src_uri] and os.path.exists(file.abs_dest_path)
+            file.is_modified = (lambda changed: lambda: changed)(not unchanged)
 
     def read(self, config) -> Corpus:
         """The entries, validated. A build stops on a problem; the preview (serve) keeps serving
@@ -162,6 +227,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                         cases_path=folder or self.cases_dir.name, dates=dates)
 
     def on_env(self, env, config, files):
+        if self.serving:
+            # MkDocs makes a new template environment for each rebuild, which compiled Material's
+            # templates again every time (about 0.4 s): keep their bytecode for the whole preview.
+            env.bytecode_cache = PREVIEW_BYTECODE
         env.globals["casebook_search_worker"] = self.search_worker
         env.globals["casebook_problems"] = self.problems
         return env
@@ -171,7 +240,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         if page.file.src_uri == "index.md" and HOME_MARKER in markdown:
             before, after = markdown.split(HOME_MARKER, 1)
-            self.generated["index.md"] = home = _page(before, Html(render_home(self._corpus)), after)
+            self.generated["index.md"] = home = _page(before, self.home, after)
             return home.markdown
         return markdown
 
@@ -181,11 +250,25 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return generated.insert(html) if generated is not None else html
 
     def on_post_build(self, config) -> None:
-        index_site(Path(config.site_dir), self.bundles)
+        if getattr(self, "dirty", False):
+            type(self).built[config.site_dir] = self.pending
+        if self.serving:
+            # The preview reloads the page now; the search index follows a moment later.
+            index_in_background(Path(config.site_dir), self.bundles)
+        else:
+            index_site(Path(config.site_dir), self.bundles)
 
     def on_serve(self, server, config, builder):
+        # MkDocs polls for changes every 0.5 s; the entries are polled more often, so that a save
+        # shows sooner (a poll of 2,000 files stats them all: about 10 ms).
+        observer = getattr(server, "observer", None)
+        previous = getattr(observer, "_timeout", None)
+        if previous is not None:
+            observer._timeout = ENTRIES_POLL_SECONDS
         server.watch(str(self.cases_dir))
         server.watch(str(self.vocabulary_dir))
+        if previous is not None:
+            observer._timeout = previous
         return server
 
 
@@ -207,6 +290,7 @@ def serve_search_worker(files: Files, config, more_bundles: list[str]) -> str:
 # Pagefind holds the whole index in memory while it writes it: 1.24 GB for the 2,467 pages of 2,000
 # real-sized entries, 0.65 GB for half of them. A large site is indexed in bundles of at most this
 # many pages, one run after another, which the search worker merges (search.js, mergeIndex).
+ENTRIES_POLL_SECONDS = 0.1
 BUNDLE_PAGES_ENV = "CASEBOOK_SEARCH_BUNDLE_PAGES"
 BUNDLE_PAGES = 1000
 
@@ -229,17 +313,60 @@ def index_site(site_dir: Path, bundles: list[list[str]] | None = None) -> None:
         pagefind = get_executable()
     except (ImportError, FileNotFoundError):
         raise PluginError("Pagefind is not installed (the pagefind_bin package): run 'make setup'") from None
-    if bundles is None or len(bundles) == 1:
-        _pagefind(pagefind, ["--site", str(site_dir)])
-        return
+    # Each bundle is written to a new folder, then put in the old one's place: Pagefind does not
+    # clear its output, so a rebuild of the preview would keep the fragments of pages gone.
+    bundles = bundles or [None]
     for index, pages in enumerate(bundles):
-        # The bundle's pages, linked (not copied) into a folder of their own at their own paths.
-        with tempfile.TemporaryDirectory(prefix="casebook-index-", dir=site_dir.parent) as tmp:
-            for page in pages:
-                target = Path(tmp) / page
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(site_dir / page, target)
-            _pagefind(pagefind, ["--site", tmp, "--output-path", str(site_dir / bundle_dir(index))])
+        final = site_dir / bundle_dir(index)
+        fresh = site_dir.parent / f".{site_dir.name}.{bundle_dir(index)}-{os.getpid()}"
+        shutil.rmtree(fresh, ignore_errors=True)
+        try:
+            if pages is None or len(bundles) == 1:
+                _pagefind(pagefind, ["--site", str(site_dir), "--output-path", str(fresh)])
+            else:
+                # The bundle's pages, linked (not copied) into a folder of their own at their own paths.
+                with tempfile.TemporaryDirectory(prefix="casebook-index-", dir=site_dir.parent) as tmp:
+                    for page in pages:
+                        target = Path(tmp) / page
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        os.link(site_dir / page, target)
+                    _pagefind(pagefind, ["--site", tmp, "--output-path", str(fresh)])
+            shutil.rmtree(final, ignore_errors=True)
+            fresh.rename(final)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+    for stale in site_dir.glob("pagefind-*"):   # bundles of a larger site than this one
+        if stale.is_dir() and int(stale.name.split("-")[1] or 0) > len(bundles):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+_indexing = threading.Lock()
+_waiting: list[tuple] = []
+_threads: list[threading.Thread] = []
+
+
+def finish_indexing() -> None:
+    """Wait for the preview's search indexing to end (tests compare sites)."""
+    while _threads:
+        _threads.pop().join()
+
+
+def index_in_background(site_dir: Path, bundles) -> None:
+    """Index the preview's site in a thread of its own, one run at a time; the latest request wins."""
+    _waiting[:] = [(site_dir, bundles)]
+
+    def run():
+        with _indexing:
+            if not _waiting:
+                return
+            folder, parts = _waiting.pop()
+            try:
+                index_site(folder, parts)
+            except PluginError as error:
+                log.info(f"search index not updated: {error}")
+    thread = threading.Thread(target=run, daemon=True, name="casebook-search-index")
+    _threads.append(thread)
+    thread.start()
 
 
 def _pagefind(pagefind, where: list[str]) -> None:
