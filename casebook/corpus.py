@@ -190,7 +190,7 @@ def link_related(cases: list[Case]) -> None:
         for vocabulary in RELATED_WEIGHTS:
             for term in set(getattr(case, vocabulary)):
                 postings.setdefault((vocabulary, term), []).append(index)
-    order = [(-case.year, case.title.lower(), index) for index, case in enumerate(cases)]
+    order = [(-case.year, case.sort_title, index) for index, case in enumerate(cases)]
     for index, case in enumerate(cases):
         scores: Counter[int] = Counter()
         for vocabulary, weight in RELATED_WEIGHTS.items():

@@ -24,6 +24,11 @@ def slugify(name: str) -> str:
     return slug or "x"
 
 
+def title_key(title: str) -> str:
+    """How a title sorts: case-blind, ignoring leading quotes and punctuation."""
+    return re.sub(r"^[^0-9a-z]+", "", title.lower()) or title.lower()
+
+
 def plural(count: int, one: str, many: str = "") -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
@@ -247,6 +252,10 @@ class Case:
     related: list["Case"] = field(default_factory=list, repr=False)   # cases link each other: no endless repr
 
     @property
+    def sort_title(self) -> str:
+        return title_key(self.title)
+
+    @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
 
@@ -321,6 +330,10 @@ class ReadingPath:
     title: str
     summary: str
     entries: tuple[PathEntry, ...]
+
+    @property
+    def sort_title(self) -> str:
+        return title_key(self.title)
 
     @classmethod
     def from_data(cls, data: dict) -> "ReadingPath":

@@ -17,7 +17,7 @@ from casebook.generate import explore, routes
 from casebook.corpus import read_corpus
 from casebook.history import case_dates
 from casebook.load import load_document
-from casebook.model import slugify
+from casebook.model import slugify, title_key
 from casebook.generate.opendata import CSV_COLUMNS, open_data
 from casebook.generate import SiteInfo, generate_pages
 from casebook.schema import ENTRY_SCHEMA as CASE_SCHEMA
@@ -101,6 +101,18 @@ def test_catalog_rows_carry_every_facet_value(pages, corpus):
     assert rows["alpha-read-states-sharded"]["attrs"]["data-factor"] == "Infinity"
     assert rows["beta-chat-fanout"]["attrs"]["data-factor"] == "0"
     assert rows["gamma-talk-brief"]["attrs"]["data-factor"] == "5"   # the stated ratio, not the range
+
+
+def test_catalog_lists_titles_in_order_ignoring_leading_quotes(pages, corpus):
+    # '"Square's lessons" from a Raft store' belongs under S, not before every letter
+    assert title_key('"Square\'s lessons" from a talk') == "square's lessons\" from a talk"
+    assert title_key("1.1.1.1 resolver") == "1.1.1.1 resolver"
+    order = [r["attrs"]["id"] for r in Rows(pages["cases/index.md"]).rows if "id" in r["attrs"]]
+    titles = {c.id: c.title for c in corpus.cases}
+    assert order == sorted(order, key=lambda i: (title_key(titles[i]), i))
+    for row in Rows(pages["cases/index.md"]).rows:
+        if "id" in row["attrs"]:
+            assert row["attrs"]["data-title"] == title_key(titles[row["attrs"]["id"]])
 
 
 def test_catalog_facet_names_cover_used_values_only(pages, corpus):

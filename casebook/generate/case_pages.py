@@ -57,7 +57,7 @@ def path_positions(corpus: Corpus) -> dict[str, list[tuple[ReadingPath, int, Cas
     """entry id -> [(path, its position from 1, previous entry, next entry)] for every path it is on."""
     by_id = {c.id: c for c in corpus.cases}
     found: dict[str, list] = defaultdict(list)
-    for path in sorted(corpus.paths, key=lambda p: p.title.lower()):
+    for path in sorted(corpus.paths, key=lambda p: p.sort_title):
         ids = [e.id for e in path.entries]
         for index, entry_id in enumerate(ids):
             previous = by_id.get(ids[index - 1]) if index else None

@@ -91,7 +91,7 @@ def facet_names(corpus: Corpus, values: list[dict[str, list[str]]]) -> dict[str,
 
 def render_catalog(corpus: Corpus) -> GeneratedPage:
     here = routes.CATALOG
-    cases = sorted(corpus.cases, key=lambda c: (c.title.lower(), c.id))
+    cases = sorted(corpus.cases, key=lambda c: (c.sort_title, c.id))
     values = [facet_values(c, corpus) for c in cases]
     terms = corpus.patterns.terms
     rows = [(case, [(key, " ".join(found[key])) for key, _, _ in FACETS], factor_key(case.best_factor),
@@ -119,7 +119,7 @@ def all_metrics(corpus: Corpus) -> list[tuple[Case, Metric, object]]:
 
     def rank(item):
         metric = item[1]
-        return (-(metric.factor if metric.ranked else -1), item[0].title.lower(), metric.name.lower())
+        return (-(metric.factor if metric.ranked else -1), item[0].sort_title, metric.name.lower())
     return sorted(found, key=rank)
 
 
@@ -261,12 +261,12 @@ def render_timeline(corpus: Corpus) -> GeneratedPage:
     for case in changes:
         if case.company:
             by_company[case.company].append(case)
-    stories = [(name, [(c, links.get(c.id, [])) for c in sorted(cases, key=lambda c: (c.year, c.title.lower()))])
+    stories = [(name, [(c, links.get(c.id, [])) for c in sorted(cases, key=lambda c: (c.year, c.sort_title))])
                for name, cases in sorted(by_company.items(), key=lambda kv: kv[0].lower()) if len(cases) > 1]
     years: dict[int, list[Case]] = defaultdict(list)
     for case in changes:
         years[case.year].append(case)
-    year_rows = [(year, sorted(years[year], key=lambda c: (c.title.lower(), c.id))) for year in sorted(years, reverse=True)]
+    year_rows = [(year, sorted(years[year], key=lambda c: (c.sort_title, c.id))) for year in sorted(years, reverse=True)]
     return page(page_head("Timeline", hide=("navigation",)), render(
         "timeline.html", here=routes.TIMELINE, stories=stories, years=year_rows, slug=slugify))
 

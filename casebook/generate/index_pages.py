@@ -14,7 +14,7 @@ from .markup import GeneratedPage, Html, md_text, page, page_head, render
 
 
 def by_year(cases) -> list[Case]:
-    return sorted(cases, key=lambda c: (-c.year, c.title.lower(), c.id))
+    return sorted(cases, key=lambda c: (-c.year, c.sort_title, c.id))
 
 
 def term_entries(corpus: Corpus, vocabulary: str) -> dict[str, list[Case]]:
@@ -98,7 +98,7 @@ def render_companies_index(groups) -> GeneratedPage:
 def render_company_page(name: str, cases: list[Case], story: dict) -> GeneratedPage:
     """The company page opens with its profile, then its story: the other entries, oldest first."""
     here = routes.company_page(name)
-    others = sorted((c for c in cases if c.kind != "profile"), key=lambda c: (c.year, c.title.lower(), c.id))
+    others = sorted((c for c in cases if c.kind != "profile"), key=lambda c: (c.year, c.sort_title, c.id))
     rows = [(c, [(r, o) for r, o in story.get(c.id, [])]) for c in others]
     return page(page_head(name), render("company.html", here=here, name=name, profile=_profile(cases), story=rows))
 
@@ -139,8 +139,8 @@ def languages(corpus: Corpus) -> list[dict]:
             if corpus.category(old) == "language" and old in found:
                 found[old]["away"].append((case, new))
     for language in found.values():
-        language["to"].sort(key=lambda item: (-item[0].year, item[0].title.lower()))
-        language["away"].sort(key=lambda item: (-item[0].year, item[0].title.lower()))
+        language["to"].sort(key=lambda item: (-item[0].year, item[0].sort_title))
+        language["away"].sort(key=lambda item: (-item[0].year, item[0].sort_title))
     return sorted(found.values(), key=lambda l: (-(len(l["to"]) + len(l["away"])), -l["count"], l["name"].lower()))
 
 
@@ -159,7 +159,7 @@ def _minutes(corpus: Corpus, path: ReadingPath) -> int:
 
 
 def render_paths_index(corpus: Corpus) -> GeneratedPage:
-    paths = sorted(corpus.paths, key=lambda p: (p.id != START_HERE, p.title.lower()))
+    paths = sorted(corpus.paths, key=lambda p: (p.id != START_HERE, p.sort_title))
     intro = "Ordered selections of entries, each with a line on why to read it at that point.\n\n"
     return page(page_head("Reading paths", hide=("navigation", "toc")), intro, render(
         "paths_index.html", here=routes.PATHS, paths=paths, minutes=lambda p: _minutes(corpus, p)))
@@ -179,10 +179,10 @@ def render_home(corpus: Corpus) -> Html:
         kinds[case.kind] += 1
     start = next((p for p in corpus.paths if p.id == START_HERE), None)
     described = ", ".join(plural(kinds[k], KIND_NAMES[k].lower()) for k in KIND_NAMES if kinds[k])
-    newest = sorted((c for c in corpus.cases if c.kind != "profile"), key=lambda c: (-c.year, c.title.lower()))[:6]
+    newest = sorted((c for c in corpus.cases if c.kind != "profile"), key=lambda c: (-c.year, c.sort_title))[:6]
     return render("home.html", here=routes.HOME, start=start, start_steps=path_steps(corpus, start) if start else [],
                   newest=newest, total=len(corpus.cases), kinds=described,
-                  paths=sorted((p for p in corpus.paths if p.id != START_HERE), key=lambda p: p.title.lower()),
+                  paths=sorted((p for p in corpus.paths if p.id != START_HERE), key=lambda p: p.sort_title),
                   metrics=sum(len(c.metrics) for c in corpus.cases), patterns=len(corpus.patterns.terms),
                   technologies=len(technologies(corpus)), companies=len(companies(corpus)))
 
