@@ -75,12 +75,27 @@ def write_corpus(count: int, folder: Path, vocabulary_dir: Path = ROOT / "cases"
         (folder / f"{ids[index]}.md").write_text(make_case(index, rng, patterns, domains, ids), encoding="utf-8")
 
 
+def self_contained(files: list[Path], count: int) -> list[Path]:
+    """count of the files, chosen so that every entry they link to is among them."""
+    links = {f.stem: set(re.findall(r"\]\(([a-z0-9-]+)\.md[)#]", f.read_text(encoding="utf-8"))) for f in files}
+    chosen: list[str] = []
+    while len(chosen) < count:
+        ready = [stem for stem in sorted(links) if stem not in chosen and links[stem] <= set(chosen)]
+        if not ready:
+            raise SystemExit(f"make_corpus: no {count} entries of {len(files)} link only among themselves")
+        chosen.append(ready[0])
+    return [f for f in files if f.stem in chosen]
+
+
 def write_real_corpus(count: int, folder: Path, cases: Path = ROOT / "cases") -> None:
     """The real entries, then copies of them under new ids (links still point at the originals,
     which are there). A copy of a profile gets a company of its own: one profile per company."""
     folder.mkdir(parents=True, exist_ok=True)
     originals = sorted(cases.glob("*.md"))
-    if (cases / "paths").is_dir():
+    whole = count >= len(originals)
+    if not whole:   # fewer than the real set: entries whose links stay inside it, and no reading path
+        originals = self_contained(originals, count)
+    if (cases / "paths").is_dir() and whole:
         shutil.copytree(cases / "paths", folder / "paths", dirs_exist_ok=True)
     for index in range(count):
         source = originals[index % len(originals)]

@@ -95,8 +95,9 @@ def browser():
 class Watched:
     """A page that records every request and every console error."""
 
-    def __init__(self, browser, color_scheme="light"):
-        self.context = browser.new_context(color_scheme=color_scheme)
+    def __init__(self, browser, color_scheme="light", width=None):
+        size = {"viewport": {"width": width, "height": 900 if width > 600 else 844}} if width else {}
+        self.context = browser.new_context(color_scheme=color_scheme, **size)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -116,8 +117,8 @@ class Watched:
 def watched(browser):
     pages = []
 
-    def make(color_scheme="light"):
-        pages.append(Watched(browser, color_scheme))
+    def make(color_scheme="light", width=None):
+        pages.append(Watched(browser, color_scheme, width))
         return pages[-1]
     yield make
     for w in pages:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from casebook.corpus import RELATED_LIMIT, link_related, read_corpus, relatedness
-from casebook.model import Case
+from casebook.model import Case, title_key
 from conftest import FIXTURES, ROOT, VOCABULARY
 
 
@@ -16,7 +16,7 @@ def related_by_definition(cases):
     for case in cases:
         scored = [(relatedness(case, other), position, other) for position, other in enumerate(cases)
                   if other is not case and relatedness(case, other) > 0]
-        scored.sort(key=lambda s: (-s[0], -s[2].year, s[2].title.lower(), s[1]))
+        scored.sort(key=lambda s: (-s[0], -s[2].year, title_key(s[2].title), s[1]))
         out[case.id] = [other.id for _, _, other in scored[:RELATED_LIMIT]]
     return out
 

@@ -1,6 +1,8 @@
 """What only a browser shows: search, diagrams (also after instant navigation and in
 dark mode), no request leaving localhost, no console errors. Headless Debian Chromium."""
 
+import re
+
 import pytest
 
 from casebook.corpus import read_corpus
@@ -62,9 +64,38 @@ def assert_matching_cases_first(results, matching, own_page):
     assert set(cases[:len(matching)]) == set(matching), (cases, matching)
 
 
-def test_search_ranks_a_company_s_cases_first(watched, server, corpus):
+# Queries readers type, each with the page that must come first: a title match beats a mention.
+FIRST_FOR = {
+    "read states": "cases/discord-read-states-go-to-rust/",
+    "manifold": "technologies/manifold/",   # its page lists every entry that uses it
+    "bigpineapple": "technologies/bigpineapple/",
+    "url shortener": "cases/design-url-shortener/",
+    "extstore": "cases/grafana-memcached-extstore/",
+    "flannel": "technologies/flannel/",
+    "flannel edge cache": "cases/slack-flannel-edge-cache/",
+    "bigpineapple rust resolver": "cases/cloudflare-1111-resolver-bigpineapple/",
+    "rust": "technologies/rust/",
+    "scylladb": ("technologies/scylladb/", "companies/scylladb/"),   # a company and its database
+    "sharding": "patterns/sharding/",
+}
+
+
+def test_search_ranks_the_page_a_reader_means_first(watched, server):
     w = watched()
-    for company in sorted({c.company for c in corpus.cases if c.company}):
+    for query, first in FIRST_FOR.items():
+        w.page.goto(server)
+        results = ranked(w.page, server, query)
+        assert results[0] in ((first,) if isinstance(first, str) else first), (query, results[:5])
+
+
+def test_search_ranks_a_company_s_cases_first(watched, server, corpus):
+    """For every company with more than one entry (one-entry companies are the same check with
+    less to rank)."""
+    w = watched()
+    entries = {}
+    for case in corpus.cases:
+        entries[case.company] = entries.get(case.company, 0) + 1
+    for company in sorted(c for c, n in entries.items() if c and n > 1):
         w.page.goto(server)
         matching = {c.id for c in corpus.cases if c.company == company}
         assert_matching_cases_first(ranked(w.page, server, company), matching, f"companies/{slugify(company)}/")
@@ -144,23 +175,44 @@ def test_every_page_kind_loads_without_errors(watched, server, corpus):
         assert response.status == 200, path
 
 
+# What makes a browser fetch: a resource attribute of an element, or a <link> of a fetching kind.
+RESOURCE = re.compile(r"<(?:script|img|iframe|frame|source|video|audio|embed|object|track|input|image|use)\b[^>]*?"
+                      r"\s(?:src|srcset|data|poster|href|xlink:href)=[\"']?\s*(?:https?:)?//", re.I)
+FETCHING_LINK = re.compile(r"<link\b(?=[^>]*\brel=[\"']?[^\"'>]*\b(?:stylesheet|preload|modulepreload|prefetch|"
+                           r"preconnect|dns-prefetch|icon|manifest)\b)[^>]*\bhref=[\"']?\s*(?:https?:)?//", re.I)
+CSS_URL = re.compile(r"(?:url\(\s*[\"']?|@import\s+[\"'])\s*(?:https?:)?//", re.I)
+
+
 def test_no_page_of_the_site_requests_another_host(watched, server, built_site):
-    """Every page of the real site, each kind also with its late requests (diagrams, the search
-    worker and its index) awaited: every request the browser makes stays on localhost."""
-    paths = sorted(p.relative_to(built_site).as_posix().removesuffix("index.html") for p in built_site.rglob("*.html"))
-    assert len(paths) > 20 and "" in paths and "404.html" in paths
-    w = watched()
-    kinds = set()
+    """No built page or stylesheet points the browser at another host; and one page of each kind,
+    its late requests (diagrams, the search worker and its index) awaited, makes no request that
+    leaves localhost. (Every diagram of the site is drawn, watched the same way, in
+    test_reader_browser.py.)"""
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        found = RESOURCE.search(text) or FETCHING_LINK.search(text)
+        assert not found, (page.relative_to(built_site), found.group())
+    for sheet in built_site.rglob("*.css"):
+        found = CSS_URL.search(sheet.read_text(encoding="utf-8"))
+        assert not found, (sheet.relative_to(built_site), found.group())
+    paths = [p.relative_to(built_site).as_posix().removesuffix("index.html") for p in pages]
+    first_of_kind = {}
     for path in paths:
+        first_of_kind.setdefault(path.split("/")[0] if "/" in path else path, path)
+    with_diagram = next(p for p in paths if p.startswith("cases/") and "casebook-diagram" in
+                        (built_site / p / "index.html").read_text(encoding="utf-8"))
+    w = watched()
+    for number, path in enumerate([""] + sorted(set(first_of_kind.values()) - {""}) + [with_diagram]):
         response = w.page.goto(server + path)
         assert response.status == 200, path
-        kind = path.split("/")[0] if "/" in path else path
-        if kind not in kinds or w.page.locator(".casebook-diagram").count():
-            kinds.add(kind)
-            if not kinds - {kind}:  # the first page: a search brings in the worker and the index
-                search(w.page, "latency")
-                w.page.locator(".md-search-result__link").first.wait_for(timeout=20000)
-            w.page.wait_for_load_state("networkidle")
+        if number == 0:   # a search brings in the worker and the index
+            search(w.page, "latency")
+            w.page.locator(".md-search-result__link").first.wait_for(timeout=20000)
+        if path == with_diagram:
+            draw_every_diagram(w.page)
+        w.page.wait_for_load_state("networkidle")
     assert any("/pagefind/" in u for u in w.requests), "the search worker's requests were not recorded"
     assert any(u.endswith("/mermaid.esm.min.mjs") for u in w.requests), "no page with a diagram was awaited"
     assert w.foreign_requests() == []

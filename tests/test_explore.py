@@ -1,10 +1,12 @@
 """The explore pages and the open data, checked against the case files they come from."""
 
 import csv
+import dataclasses
 import html
 import io
 import json
 import os
+import re
 import subprocess
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlparse
@@ -72,6 +74,21 @@ class Rows(HTMLParser):
 def resolve(page_url: str, link: str) -> str:
     """Where a relative link from a built page leads, as a site path like 'cases/x/'."""
     return urlparse(urljoin("https://h/" + page_url, link)).path.lstrip("/")
+
+
+def test_a_small_corpus_shows_no_empty_sections_charts_or_wrong_plurals(corpus):
+    """Each fixture entry alone: no one-bar chart, no one-arrow diagram, no company story of one
+    entry, and '1 entry', never '1 entries' or 'All 1 ...'."""
+    wrong_plural = re.compile(r"\b1 (entries|moves|distinct moves|measurements|companies|patterns|technologies|"
+                              r"sources|languages|domains|years)\b|\bAll 1\b")
+    for case in corpus.cases:
+        pages = generate_pages(dataclasses.replace(corpus, cases=[case]))
+        for name, markup in pages.items():
+            assert not wrong_plural.search(str(markup)), (case.id, name, wrong_plural.search(str(markup)).group())
+        finite = [m for m in case.metrics if m.ranked and m.factor not in (0, float("inf"))]
+        assert ("cb-chart-title" in str(pages["metrics/index.md"])) == (len(finite) >= 2), case.id
+        assert "<figure" not in str(pages["migrations/index.md"]), case.id
+        assert 'id="company-stories"' not in str(pages["timeline/index.md"]), case.id
 
 
 def test_href_between_built_pages():

@@ -1,7 +1,9 @@
 """The generated pages, from the fixture corpus: content, links, escaping, determinism."""
 
+import dataclasses
 import html
 import math
+import re
 
 import pytest
 
@@ -9,7 +11,8 @@ from casebook.corpus import read_corpus
 from casebook.generate import generate_pages
 from casebook.generate.case_pages import render_body, split_at_references
 from casebook.generate.markup import md_text as text
-from casebook.model import Metric, format_factor, slugify
+from casebook.generate.index_pages import render_home
+from casebook.model import PathEntry, ReadingPath, Metric, format_factor, slugify
 from conftest import FIXTURES, VOCABULARY
 
 
@@ -166,6 +169,16 @@ def test_indexes_list_every_entry_with_outcome(pages, corpus):
     tech = pages["technologies/go.md"]
     assert "before (replaced)" in tech and "alpha-read-states/" in tech
     assert "after (adopted)" in pages["technologies/rust.md"]
+
+
+def test_home_links_each_page_once(corpus):
+    """The newest entry is also the first step of Start here: the home page links it once."""
+    newest = max((c for c in corpus.cases if c.kind != "profile"), key=lambda c: c.year)
+    start = ReadingPath("start-here", "Start here", "First steps.", (PathEntry(newest.id, "Why first."),))
+    home = str(render_home(dataclasses.replace(corpus, paths=[start])))
+    links = re.findall(r'href="([^"]+)"', home)
+    assert len(links) == len(set(links)), sorted(l for l in links if links.count(l) > 1)
+    assert home.count(f"{newest.id}/") == 1
 
 
 def test_builds_are_deterministic_across_processes(tmp_path):

@@ -199,15 +199,15 @@ def render_migrations(corpus: Corpus) -> GeneratedPage:
     head = page_head("Technology migrations", hide=("navigation", "toc"))
     if not edges:
         return page(head, "No entry records a migration yet.\n")
-    shown = edges[:DIAGRAM_EDGES]
+    shown = edges[:DIAGRAM_EDGES] if len(edges) >= CHART_LEAST else []   # one arrow says nothing the table does not
     left = list(dict.fromkeys(old for old, _, _ in sorted(shown, key=lambda e: (e[0].lower(), e[1].lower()))))
     right = list(dict.fromkeys(new for _, new, _ in sorted(shown, key=lambda e: (e[1].lower(), e[0].lower()))))
     row_h, width, box_w = 26, 760, 230
-    rows = max(len(left), len(right))
+    rows = max(len(left), len(right), 1)
 
     def column(names: list[str]) -> dict[str, float]:
         """The shorter column is spread over the height of the taller one."""
-        step = row_h * rows / len(names)
+        step = row_h * rows / max(len(names), 1)
         return {name: 10 + i * step for i, name in enumerate(names)}
 
     ly, ry = column(left), column(right)

@@ -179,9 +179,11 @@ def render_home(corpus: Corpus) -> Html:
         kinds[case.kind] += 1
     start = next((p for p in corpus.paths if p.id == START_HERE), None)
     described = ", ".join(plural(kinds[k], KIND_NAMES[k].lower()) for k in KIND_NAMES if kinds[k])
-    newest = sorted((c for c in corpus.cases if c.kind != "profile"), key=lambda c: (-c.year, c.sort_title))[:6]
-    return render("home.html", here=routes.HOME, start=start, start_steps=path_steps(corpus, start) if start else [],
-                  newest=newest, total=len(corpus.cases), kinds=described,
+    steps = path_steps(corpus, start) if start else []
+    started = {case.id for case, _ in steps}   # each entry linked once: Start here, or the newest
+    newest = sorted((c for c in corpus.cases if c.kind != "profile" and c.id not in started),
+                    key=lambda c: (-c.year, c.sort_title))[:6]
+    return render("home.html", here=routes.HOME, start=start, start_steps=steps, newest=newest, total=len(corpus.cases), kinds=described,
                   paths=sorted((p for p in corpus.paths if p.id != START_HERE), key=lambda p: p.sort_title),
                   metrics=sum(len(c.metrics) for c in corpus.cases), patterns=len(corpus.patterns.terms),
                   technologies=len(technologies(corpus)), companies=len(companies(corpus)))

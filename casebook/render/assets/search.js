@@ -72,17 +72,15 @@ function answer(query) {
     total = results.length;
     var first = load(results.slice(0, FIRST), terms);
     var more = results.length > FIRST;
-    var shown = 0;
-    function show(groups, complete) {
-      if (groups.length > shown || complete) { shown = groups.length; post(groups, complete); }
-    }
-    // All excerpts are requested together; the best result is shown the moment its own is in.
-    if (first.length) first[0].then(function (top) { show([top], false); }, function () { /* below */ });
+    // The first ten excerpts are requested together; once they are in, the pages whose title
+    // the query names come first (Pagefind ranks by words in the text: a long page that says
+    // "read" and "state" often outranks the page titled "Read States").
     return Promise.all(first).then(function (groups) {
-      show(groups, !more);   // none at all: "no matching documents"
+      groups = byTitle(groups, query);
+      post(groups, !more);   // none at all: "no matching documents"
       if (more && ticket === latest) {
         return Promise.all(load(results.slice(FIRST, MOST), terms)).then(function (rest) {
-          show(groups.concat(rest), true);
+          post(groups.concat(rest), true);
         });
       }
     });
@@ -90,6 +88,26 @@ function answer(query) {
     console.error("Casebook search failed:", error && error.message);
     post([], true);
   });
+}
+
+// How well a page's title answers the query: 0 the title is the query ("rust" and the page
+// "Rust"), 1 it has every word of the query (the last one may be a prefix, as in Pagefind),
+// 2 it does not. A stable sort keeps Pagefind's order within each class.
+function titleClass(title, query) {
+  var words = function (text) { return text.toLowerCase().match(/[\p{L}\p{N}+#]+/gu) || []; };
+  var have = words(title.replace(/<\/?mark>/g, "")), want = words(query);
+  if (!want.length) return 2;
+  if (have.join(" ") === want.join(" ")) return 0;
+  var last = want.length - 1;
+  return want.every(function (word, i) {
+    return have.some(function (h) { return h === word || (i === last && h.indexOf(word) === 0); });
+  }) ? 1 : 2;
+}
+
+function byTitle(groups, query) {
+  return groups.map(function (items, index) { return [titleClass(items[0].title, query), index, items]; })
+    .sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; })
+    .map(function (entry) { return entry[2]; });
 }
 
 // One promise per result, in rank order.
