@@ -1,7 +1,7 @@
 """Benchmark Casebook against plain Material for MkDocs on the same pages.
 
 Usage: python scripts/bench.py [--real-sizes 500,2000] [--sizes 2000] [--repeats N] [--search-runs N] [--no-real]
-                               [--no-search] [--json FILE]
+                               [--no-search] [--preview-runs N] [--no-preview] [--json FILE]
 
 For the real cases and for synthetic corpora of each size (scripts/make_corpus.py) it
 measures, in one run on this machine:
@@ -14,7 +14,15 @@ measures, in one run on this machine:
 - the size of a case page (median), of the search index, and the peak memory of each build;
 - search: in headless Chromium, the time from a page's load event to the first search result
   shown, for Casebook's search and for Material's built-in search on the baseline site; each
-  a fresh browser context (cold cache), --search-runs times, alternating the two sites.
+  a fresh browser context (cold cache), --search-runs times, alternating the two sites;
+- page weight and time to diagram: the case page with the most diagrams, fresh context: bytes
+  fetched by the load event, bytes once its first diagram is drawn, and the time from the
+  start of navigation to that first diagram; plain Material's page weight beside it (plain
+  Material draws no diagram offline: its Mermaid comes from a CDN);
+- edit to preview: `casebook serve`, one case file saved with a new sentence, the time until
+  the served page has it; beside it `mkdocs serve --dirty` of plain Material with the same
+  page edited (--preview-runs edits each; fewer for plain Material at 500 cases and more,
+  where one rebuild takes minutes).
 
 Every command runs in its own process, as a user runs it. Times are the median of --repeats
 runs (search: of --search-runs page loads, with the fastest and slowest); memory is the largest. The machine's load average is printed with the tables: other
@@ -63,6 +71,13 @@ class Row:
     search_kb: float = 0.0                                       # downloaded by then
     baseline_search_kb: float = 0.0
     query: str = ""
+    page: str = ""                                               # the case page weighed
+    page_load_kb: float = 0.0                                    # fetched by the load event
+    page_diagram_kb: float = 0.0                                 # fetched once the first diagram is drawn
+    baseline_page_load_kb: float = 0.0
+    diagram: list[float] = field(default_factory=list)           # seconds from navigation to first diagram
+    preview: list[float] = field(default_factory=list)           # seconds from saving a case to the served page
+    baseline_preview: list[float] = field(default_factory=list)
 
     def median(self, name: str) -> float | None:
         values = getattr(self, name)
@@ -193,9 +208,123 @@ def measure_search(row: Row, site: Path, baseline_site: Path, runs: int) -> None
             browser.close()
 
 
+DIAGRAM_PROBE = """
+window.__firstDiagram = null;
+new MutationObserver((_, observer) => {
+  if (document.querySelector("div.casebook-diagram svg")) {
+    observer.disconnect();
+    window.__firstDiagram = performance.now() / 1000;   // from the start of navigation
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+FETCHED = ("performance.getEntriesByType('navigation')[0].encodedBodySize + "
+           "performance.getEntriesByType('resource').reduce((sum, e) => sum + e.encodedBodySize, 0)")
+
+
+def weigh_page(row: Row, site: Path, baseline_site: Path, runs: int) -> None:
+    """Page weight and time to the first diagram, cold cache, runs times."""
+    from conftest import ARGS, CHROMIUM, serving
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        return
+    with sync_playwright() as playwright, serving(site) as ours, serving(baseline_site) as theirs:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1366, "height": 900})
+                page = context.new_page()
+                page.add_init_script(DIAGRAM_PROBE)
+                page.goto(f"{ours}cases/{row.page}/", wait_until="load")
+                row.page_load_kb = page.evaluate(FETCHED) / 1024
+                page.wait_for_function("window.__firstDiagram", timeout=120_000)
+                row.diagram.append(page.evaluate("window.__firstDiagram"))
+                page.wait_for_timeout(500)
+                row.page_diagram_kb = page.evaluate(FETCHED) / 1024
+                context.close()
+                context = browser.new_context(viewport={"width": 1366, "height": 900})
+                page = context.new_page()
+                page.goto(f"{theirs}cases/{row.page}/", wait_until="load")
+                row.baseline_page_load_kb = page.evaluate(FETCHED) / 1024
+                context.close()
+        finally:
+            browser.close()
+
+
+# --- edit to preview -------------------------------------------------------------------------
+
+def free_port() -> int:
+    from conftest import free_port as port
+    return port()
+
+
+def edit_to_preview(command: list[str], env: dict, edited: Path, url: str, runs: int) -> list[float]:
+    """Start a preview server, save `edited` with a new sentence under its Problem heading, and
+    time until the page at url has it; runs edits. The file is restored afterwards."""
+    import urllib.request
+
+    original = edited.read_text(encoding="utf-8")
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=600) as response:
+                return response.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+    try:
+        deadline = time.monotonic() + 1800
+        while "</html>" not in page():
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise SystemExit(f"bench: the preview did not start:\n{log.read().decode(errors='replace')[-3000:]}")
+            time.sleep(0.5)
+        time.sleep(3)   # the first build's background work (search index) settles
+        times = []
+        for run in range(runs):
+            mark = f"Benchmark{run}x{time.time_ns()}"
+            head, sep, rest = original.partition("\n## Problem\n")
+            start = time.monotonic()
+            edited.write_text(f"{head}{sep}\n{mark} {rest.lstrip()}", encoding="utf-8")
+            while mark not in page():
+                if time.monotonic() - start > 1800:
+                    raise SystemExit(f"bench: the edit of {edited} never reached {url}")
+                time.sleep(0.02)
+            times.append(time.monotonic() - start)
+            if run + 1 < runs:
+                time.sleep(2)   # the rebuild's background work settles before the next edit
+        return times
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        edited.write_text(original, encoding="utf-8")
+        log.close()
+
+
+def measure_preview(row: Row, cases: Path, baseline: Path, work: Path, runs: int) -> None:
+    """Both previews edit copies: the real cases/ is never written to."""
+    copy = work / "preview-cases"
+    shutil.copytree(cases, copy)
+    cases = copy
+    docs = work / "docs"
+    port = free_port()
+    row.preview = edit_to_preview([*CASEBOOK, "serve", "--cases", str(cases), "--port", str(port)],
+                                  casebook_env(cases), cases / f"{row.page}.md",
+                                  f"http://127.0.0.1:{port}/cases/{row.page}/", runs)
+    port = free_port()
+    row.baseline_preview = edit_to_preview(
+        [*MKDOCS, "serve", "--dirty", "--config-file", str(baseline), "--dev-addr", f"127.0.0.1:{port}"],
+        casebook_env(cases), docs / "cases" / f"{row.page}.md", f"http://127.0.0.1:{port}/cases/{row.page}/",
+        runs if row.cases < 500 else 1)
+
+
 # --- one corpus ------------------------------------------------------------------------------
 
-def bench_corpus(label: str, cases: Path, work: Path, repeats: int, search_runs: int) -> Row:
+def bench_corpus(label: str, cases: Path, work: Path, repeats: int, search_runs: int, preview_runs: int) -> Row:
     from casebook.corpus import case_paths, read_corpus
 
     corpus = read_corpus(cases, ROOT / "cases" / "vocabulary").corpus
@@ -203,7 +332,8 @@ def bench_corpus(label: str, cases: Path, work: Path, repeats: int, search_runs:
         raise SystemExit(f"bench: {cases} does not validate")
     ids = [case.id for case in corpus.cases]
     row = Row(label=label, cases=len(case_paths(cases)),
-              query=next(case.company for case in corpus.cases if case.company))
+              query=next(case.company for case in corpus.cases if case.company),
+              page=max(corpus.cases, key=lambda c: (c.body.count("```mermaid"), c.id)).id)
     baseline = write_baseline(cases, work)
     site = work / "site"
     for _ in range(repeats):   # interleaved, so that a change in load hits all three alike
@@ -221,6 +351,9 @@ def bench_corpus(label: str, cases: Path, work: Path, repeats: int, search_runs:
     row.baseline_index_mb = folder_mb(baseline_site / "search")
     if search_runs:
         measure_search(row, site, baseline_site, search_runs)
+        weigh_page(row, site, baseline_site, min(search_runs, 5))
+    if preview_runs:
+        measure_preview(row, cases, baseline, work, preview_runs)
     return row
 
 
@@ -255,6 +388,18 @@ def tables(rows: list[Row]) -> str:
         for r in rows:
             out.append(f"| {r.label} | {r.query} | {spread(r.search)} | {spread(r.baseline_search)} "
                        f"| {fmt(r.search_kb, 0)} KB | {fmt(r.baseline_search_kb, 0)} KB |")
+    if any(r.diagram for r in rows):
+        out += ["", "| cases | case page | fetched by the load event: Casebook | plain Material "
+                "| fetched with the first diagram drawn | first diagram drawn, from navigation |",
+                "| --- | --- | ---: | ---: | ---: | ---: |"]
+        for r in rows:
+            out.append(f"| {r.label} | {r.page} | {fmt(r.page_load_kb, 0)} KB | {fmt(r.baseline_page_load_kb, 0)} KB "
+                       f"| {fmt(r.page_diagram_kb, 0)} KB | {spread(r.diagram)} |")
+    if any(r.preview for r in rows):
+        out += ["", "| cases | edit to preview: casebook serve | mkdocs serve --dirty, plain Material |",
+                "| --- | ---: | ---: |"]
+        for r in rows:
+            out.append(f"| {r.label} | {spread(r.preview)} | {spread(r.baseline_preview)} |")
     return "\n".join(out)
 
 
@@ -274,6 +419,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="page loads per site for the first search result (median reported)")
     parser.add_argument("--no-search", dest="search_runs", action="store_const", const=0,
                         help="skip the browser measurements")
+    parser.add_argument("--preview-runs", type=int, default=3, help="edits timed per corpus for edit to preview")
+    parser.add_argument("--no-preview", dest="preview_runs", action="store_const", const=0,
+                        help="skip the edit-to-preview measurement")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     try:
@@ -281,8 +429,8 @@ def main(argv: list[str] | None = None) -> int:
         real_sizes = [int(s) for s in args.real_sizes.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--sizes and --real-sizes must be numbers separated by commas")
-    if args.repeats < 1 or args.search_runs < 0 or any(n < 1 for n in sizes + real_sizes):
-        parser.error("--repeats and every size must be at least 1, --search-runs at least 0")
+    if args.repeats < 1 or args.search_runs < 0 or args.preview_runs < 0 or any(n < 1 for n in sizes + real_sizes):
+        parser.error("--repeats and every size must be at least 1, --search-runs and --preview-runs at least 0")
 
     print(f"bench: started, {load()}", file=sys.stderr)
     rows = []
@@ -300,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp) / f"work-{len(rows)}"
             work.mkdir()
             print(f"bench: {label} cases ...", file=sys.stderr)
-            rows.append(bench_corpus(label, cases, work, args.repeats, args.search_runs))
+            rows.append(bench_corpus(label, cases, work, args.repeats, args.search_runs, args.preview_runs))
             shutil.rmtree(work, ignore_errors=True)
     print(tables(rows))
     loads = f" ({args.search_runs} page loads per site for search)" if args.search_runs else ""

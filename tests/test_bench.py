@@ -48,7 +48,7 @@ def test_related_ties_are_broken_as_before():
 def test_bench_prints_the_table_with_measured_figures(tmp_path):
     out = tmp_path / "bench.json"
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "", "--real-sizes", "3", "--no-real",
-                           "--no-search", "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                           "--no-search", "--preview-runs", "1", "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("| cases | validate | build | plain Material | build / plain |")
@@ -60,6 +60,11 @@ def test_bench_prints_the_table_with_measured_figures(tmp_path):
         assert len(figures[name]) == 1 and 0 < figures[name][0] < 300, name
     assert figures["case_page_kb"] > 1 and figures["index_mb"] > 0 and figures["baseline_index_mb"] > 0
     assert figures["build_rss_mb"] > 10 and figures["baseline_rss_mb"] > 10
+    # one edit timed in each preview, and the table that shows them
+    assert len(figures["preview"]) == 1 and len(figures["baseline_preview"]) == 1
+    assert 0 < figures["preview"][0] < 120 and 0 < figures["baseline_preview"][0] < 120
+    assert any(line.startswith("| 3 real-sized | ") and line.count(" s ") == 2 for line in lines[lines.index(
+        "| cases | edit to preview: casebook serve | mkdocs serve --dirty, plain Material |"):]), lines
 
 
 def test_search_times_are_reported_as_median_and_range():
