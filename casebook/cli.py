@@ -18,13 +18,9 @@ from pathlib import Path
 
 from .cache import default_cache_dir
 from .corpus import case_paths, read_corpus, vocabulary_paths
-from .problems import RULES, printable, summary_line
+from .problems import RULES, UsageError, printable, summary_line
 
 USAGE_ERROR = 2
-
-
-class UsageError(Exception):
-    pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -436,7 +432,6 @@ COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "r
             "schema": cmd_schema, "sources": cmd_sources}
 
 if __name__ == "__main__":
-    # Run the imported module's main, not this __main__ copy: other modules raise
-    # casebook.cli.UsageError, which must be the class main catches.
+    # Run the imported module's main, not this __main__ copy (one set of module globals).
     from casebook.cli import main as imported_main
     sys.exit(imported_main())

@@ -58,6 +58,11 @@ RULES: dict[str, str] = {
 }
 
 
+class UsageError(Exception):
+    """A command was given something it cannot use (a missing option, no such folder, a busy
+    port): one line for the person at the terminal, exit status 2."""
+
+
 class UnknownCode(ValueError):
     """A problem was made with a code that is not in RULES: a bug in Casebook, not in a file."""
 

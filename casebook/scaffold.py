@@ -17,7 +17,7 @@ import yaml
 from . import schema
 from .corpus import read_vocabularies
 from .model import Vocabulary, slugify
-from .problems import did_you_mean, display_path
+from .problems import UsageError, did_you_mean, display_path
 
 Ask = Callable[[str], str]
 COMPANY_KINDS = ("case", "brief", "profile")
@@ -88,7 +88,6 @@ def resolve_terms(words: list[str], vocabulary: Vocabulary | None, name: str) ->
 def write_case(args, cases_dir: Path, vocabulary_dir: Path, ask: Ask | None = None) -> int:
     """Write the new case file. ask(prompt) -> answer is used for what the options did not give;
     without one, a terminal on standard input is asked, and anything else must give every option."""
-    from .cli import UsageError
 
     vocabularies, _ = read_vocabularies(vocabulary_dir)
     if missing_options(args) and not args.no_input:
@@ -225,7 +224,6 @@ class Interview:
             try:
                 answer = self.ask(prompt)
             except EOFError:
-                from .cli import UsageError
                 raise UsageError("no answer (end of input); nothing was written") from None
             value, error = check(answer.strip())
             if not error:
