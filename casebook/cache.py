@@ -7,6 +7,9 @@ besides by what those rules read beyond the file: the vocabularies and the set o
 Everything is also keyed by the engine's own source, so a changed rule or reader never reuses an
 old answer. The rules across files always run. A cache that cannot be read or written is simply
 not used.
+
+The preview (`casebook serve`) rebuilds in one long-lived process: it keeps the cache in memory
+between rebuilds (with the bodies' text), instead of loading and writing the file on every save.
 """
 
 from __future__ import annotations
@@ -48,16 +51,25 @@ class Entry:
     rule_problems: list[Problem] = field(default_factory=list)
 
 
+# The caches a long-lived process keeps in memory: cache file -> (its entries, bodies by file).
+_IN_MEMORY: dict[Path, tuple[dict[str, Entry], dict[str, tuple[tuple, str]]]] = {}
+
+
 class EntryCache:
-    def __init__(self, folder: Path | None, cases_dir: Path) -> None:
+    def __init__(self, folder: Path | None, cases_dir: Path, in_memory: bool = False) -> None:
         self.path = None
         self.entries: dict[str, Entry] = {}
+        self.bodies: dict[str, tuple[tuple, str]] = {}   # in memory only: file -> (stat, body text)
         self.changed = False
+        self.in_memory = in_memory
         if folder is None:
             return
         self.engine = engine_fingerprint()
         name = hashlib.sha256(str(cases_dir.resolve()).encode()).hexdigest()[:16]
         self.path = folder / f"entries-{name}.pickle"
+        if in_memory and self.path in _IN_MEMORY:
+            self.entries, self.bodies = _IN_MEMORY[self.path]
+            return
         try:
             with self.path.open("rb") as stream:
                 stored = pickle.load(stream)
@@ -99,14 +111,33 @@ class EntryCache:
             entry.checked_with, entry.rule_problems = fingerprint, problems
             self.changed = True
 
+    def body(self, doc: Document, read) -> str:
+        """The body text of a document taken from the cache: from memory when the file is unchanged
+        (in memory only: the file on disk keeps no text), read(doc) otherwise."""
+        key = str(doc.path)
+        stat = self.stat(doc.path)
+        kept = self.bodies.get(key)
+        if kept is not None and stat is not None and kept[0] == stat:
+            return kept[1]
+        text = read(doc)
+        if self.in_memory and stat is not None:
+            self.bodies[key] = (stat, text)
+        return text
+
     def save(self, keep: set[str]) -> None:
-        """Write the cache (only the files still there), atomically; any failure leaves no cache."""
+        """Write the cache (only the files still there), atomically; any failure leaves no cache.
+        In memory, the file is written once, when the process first reads the folder."""
         if self.path is None:
             return
         gone = set(self.entries) - keep
+        entries = {key: entry for key, entry in self.entries.items() if key in keep}
+        if self.in_memory:
+            first = self.path not in _IN_MEMORY
+            _IN_MEMORY[self.path] = entries, {key: body for key, body in self.bodies.items() if key in keep}
+            if not first:
+                return
         if not self.changed and not gone:
             return
-        entries = {key: entry for key, entry in self.entries.items() if key in keep}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")

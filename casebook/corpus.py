@@ -90,12 +90,14 @@ def read_vocabularies(vocabulary_dir: Path) -> tuple[dict[str, Vocabulary], list
 
 
 def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
-                only: list[Path] | None = None, check_only: bool = False, cache_dir: Path | None = None) -> Result:
+                only: list[Path] | None = None, check_only: bool = False, cache_dir: Path | None = None,
+                in_memory: bool = False) -> Result:
     """Load, validate and model the entries (all in cases_dir, or only the given files), the
     vocabularies and the reading paths.
 
     The Corpus (with each entry's related entries) is made only for a whole folder without
-    problems, and not when check_only: `casebook validate` wants the problems alone."""
+    problems, and not when check_only: `casebook validate` wants the problems alone. in_memory:
+    the cache stays in this process's memory between calls (the preview's rebuilds)."""
     vocabulary_dir = vocabulary_dir or default_vocabulary_dir(cases_dir)
     all_cases = case_paths(cases_dir) if cases_dir.is_dir() else []
     vocabularies, vocab_docs = read_vocabularies(vocabulary_dir)
@@ -116,7 +118,7 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
     for doc in checked_vocab:
         run_rules("vocabulary", doc, None, ctx)
 
-    cache = EntryCache(cache_dir, cases_dir)
+    cache = EntryCache(cache_dir, cases_dir, in_memory)
     checked_with = context_fingerprint(vocabulary_paths(vocabulary_dir), known) if cache_dir else ""
     with _no_cycle_collection():
         loaded = [cache.document(path, display, load_document) for path, display in zip(paths, display_paths(paths))]
@@ -124,7 +126,7 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
         if not check_only:   # the pages need the body's text, which the cache does not keep
             for doc, cached in loaded:
                 if cached is not None:
-                    doc.body_text = read_body(doc)
+                    doc.body_text = cache.body(doc, read_body)
         ctx.entries = [(doc, Case.from_data(doc.data or {}, doc.body_text, doc.body.words, doc.display))
                        for doc in docs]
         for (doc, entry), (_, cached) in zip(ctx.entries, loaded):
@@ -146,7 +148,7 @@ def read_corpus(cases_dir: Path, vocabulary_dir: Path | None = None,
     if problems or only is not None or check_only:
         return Result(problems, None)
     cases = [entry for _, entry in ctx.entries]
-    link_related(cases)
+    link_related(cases, remember=in_memory)
     return Result([], Corpus(cases=cases, patterns=vocabularies["patterns"], domains=vocabularies["domains"],
                              technologies=vocabularies["technologies"],
                              paths=[ReadingPath.from_data(d.data) for d in path_docs]))
@@ -178,13 +180,25 @@ def relatedness(a: Case, b: Case) -> int:
     return sum(weight * len(set(getattr(a, name)) & set(getattr(b, name))) for name, weight in RELATED_WEIGHTS.items())
 
 
-def link_related(cases: list[Case]) -> None:
+# The last answer of link_related(remember=True): what it was computed from, and each case's related, by index.
+_related_memo: list = [None, None]
+
+
+def link_related(cases: list[Case], remember: bool = False) -> None:
     """Each case's RELATED_LIMIT most related cases: highest relatedness(), then newest, then by title.
 
     Scores are summed from the cases listed under each shared pattern and domain
     instead of comparing every pair of cases, which made a 2,000-case build spend
     seconds here. Cases that tie on all three keep their order in `cases`.
+    remember: reuse the last answer when every input is the same (the preview, where a save
+    usually changes one entry's text and none of what relates entries).
     """
+    inputs = [(case.id, case.year, case.sort_title, *(tuple(getattr(case, name)) for name in RELATED_WEIGHTS))
+              for case in cases] if remember else None
+    if remember and _related_memo[0] == inputs:
+        for case, related in zip(cases, _related_memo[1]):
+            case.related = [cases[index] for index in related]
+        return
     postings: dict[tuple[str, str], list[int]] = {}   # (vocabulary, term) -> indexes of its cases
     for index, case in enumerate(cases):
         for vocabulary in RELATED_WEIGHTS:
@@ -202,3 +216,6 @@ def link_related(cases: list[Case]) -> None:
         cutoff = min(heapq.nlargest(RELATED_LIMIT, scores.values()), default=0)
         best = sorted((-score, *order[other]) for other, score in scores.items() if score >= cutoff)
         case.related = [cases[key[-1]] for key in best[:RELATED_LIMIT]]
+    if remember:
+        position = {id(case): index for index, case in enumerate(cases)}
+        _related_memo[:] = inputs, [[position[id(other)] for other in case.related] for case in cases]

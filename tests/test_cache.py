@@ -4,6 +4,7 @@ a change to a file, to the set of entries or to a vocabulary is seen."""
 import pickle
 import shutil
 
+import casebook.corpus
 from casebook.cache import EntryCache
 from casebook.corpus import read_corpus
 from conftest import FIXTURES
@@ -76,3 +77,28 @@ def test_a_cache_from_another_engine_is_not_used(tmp_path):
     stored.write_bytes(pickle.dumps(data))
     assert problems(cases, vocabulary, cache) == cold
     assert EntryCache(cache, cases).entries != {}   # rewritten for this engine
+
+
+def test_the_preview_keeps_the_cache_and_the_texts_in_memory(tmp_path, monkeypatch):
+    cases = tmp_path / "cases"
+    shutil.copytree(FIXTURES / "valid", cases)
+    cache = tmp_path / "cache"
+    read_corpus(cases, cases / "vocabulary", cache_dir=cache)                    # a cache on disk
+    [stored] = cache.glob("entries-*.pickle")
+    bodies = []
+    monkeypatch.setattr(casebook.corpus, "read_body", lambda doc: bodies.append(doc.path) or "read again")
+    first = read_corpus(cases, cases / "vocabulary", cache_dir=cache, in_memory=True)
+    assert len(bodies) == len(first.corpus.cases)          # the process's first read: every text from its file
+    entry = cases / "alpha-read-states.md"
+    entry.write_text(entry.read_text().replace("Latency spiked", "Latency rose", 1))
+    written = stored.stat().st_mtime_ns
+    bodies.clear()
+    second = read_corpus(cases, cases / "vocabulary", cache_dir=cache, in_memory=True)
+    assert bodies == []                                    # the unchanged texts came from memory
+    edited = next(c for c in second.corpus.cases if c.id == "alpha-read-states")
+    assert "Latency rose" in edited.body                   # and the edited file was read again
+    assert stored.stat().st_mtime_ns == written            # nor was the file on disk written again
+    assert [[r.id for r in c.related] for c in second.corpus.cases] == \
+        [[r.id for r in c.related] for c in first.corpus.cases]
+    related = second.corpus.cases[0].related[0]
+    assert any(related is case for case in second.corpus.cases)        # related: this read's entries

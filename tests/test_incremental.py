@@ -51,3 +51,32 @@ def test_an_incremental_rebuild_gives_the_site_a_full_build_gives(tmp_path, monk
     assert "cases/alpha-read-states/index.html" in changed and "cases/index.html" in changed
     assert "cases/beta-chat-fanout/index.html" in changed      # its related entries name the title
     assert "domains/networking/index.html" not in changed       # a page that shows nothing of it
+    # then an edit of the text alone: what the preview kept in memory (the other entries' text,
+    # the related entries) still gives the site a full build gives
+    entry.write_text(entry.read_text().replace("Latency spiked, every two minutes", "Latency spiked every 2 minutes", 1))
+    os.utime(entry)
+    build(preview, preview=True)
+    again = tree(preview)
+    assert again["cases/alpha-read-states/index.html"] != rebuilt["cases/alpha-read-states/index.html"]
+    shutil.rmtree(full)
+    build(full, preview=False)
+    assert again == tree(full)
+
+
+def test_the_preview_indexes_search_at_low_priority(tmp_path, monkeypatch):
+    import subprocess
+
+    from casebook.render import plugin
+
+    commands = []
+
+    def run(command, **kwargs):
+        commands.append(command)
+        os.makedirs(command[command.index("--output-path") + 1])
+        return subprocess.CompletedProcess(command, 0, "", "")
+    monkeypatch.setattr(plugin.subprocess, "run", run)
+    (tmp_path / "site").mkdir()
+    plugin.index_site(tmp_path / "site", background=True)    # the preview, after a rebuild
+    plugin.index_site(tmp_path / "site")                     # casebook build
+    assert commands[0][:3] == [shutil.which("nice"), "-n", str(plugin.BACKGROUND_NICENESS)]
+    assert "pagefind" in commands[1][0]                      # at normal priority

@@ -8,6 +8,8 @@ HTML fragments in place once its Markdown is rendered.
 
 from __future__ import annotations
 
+import hashlib
+
 from ..model import Corpus
 from .case_pages import SiteInfo, entry_pages
 from .explore import explore_pages
@@ -16,12 +18,29 @@ from .markup import GeneratedPage
 
 
 def generate_site(corpus: Corpus, site: SiteInfo | None = None, memo: dict | None = None) -> dict[str, GeneratedPage]:
-    """Every generated page: docs-relative path -> its Markdown and fragments. memo: entry pages
-    kept between rebuilds of the preview (casebook.generate.case_pages.entry_pages)."""
+    """Every generated page: docs-relative path -> its Markdown and fragments. memo: pages kept
+    between rebuilds of the preview: entry pages (casebook.generate.case_pages.entry_pages), and
+    the explore and browse pages while nothing they read has changed."""
     pages = entry_pages(corpus, site, memo)
-    pages.update(explore_pages(corpus))
-    pages.update(browse_pages(corpus))
+    if memo is None:
+        pages.update(explore_pages(corpus))
+        pages.update(browse_pages(corpus))
+        return pages
+    key = ("lists", listing_inputs(corpus))
+    if key not in memo:
+        memo[key] = {**explore_pages(corpus), **browse_pages(corpus)}
+    pages.update(memo[key])
     return pages
+
+
+def listing_inputs(corpus: Corpus) -> str:
+    """A fingerprint of everything the explore and browse pages read: each entry's front matter
+    and reading time (not its text), the vocabularies and the reading paths. Editing an entry's
+    text alone changes none of it, unless its reading time changes."""
+    digest = hashlib.sha256(repr((corpus.patterns, corpus.domains, corpus.technologies, corpus.paths)).encode())
+    for case in corpus.cases:
+        digest.update(repr((case.path, case.front_matter, case.reading_minutes)).encode())
+    return digest.hexdigest()
 
 
 def generate_pages(corpus: Corpus, site: SiteInfo | None = None) -> dict[str, str]:

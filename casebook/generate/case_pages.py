@@ -157,7 +157,10 @@ def page_inputs(case: Case, corpus: Corpus, site: SiteInfo, links: Links) -> str
     vocabulary = [(corpus.vocabulary(v).terms[t].name if t in corpus.vocabulary(v).terms else t)
                   for v, ids in (("patterns", case.patterns), ("domains", case.domains)) for t in ids]
     seen = (
-        case.id, sorted(case.front_matter.items(), key=lambda kv: kv[0]).__repr__(), case.body, case.words, vocabulary,
+        # the text by its length and hash: a text the preview kept in memory is the same string
+        # object from one rebuild to the next, and a string keeps its hash once computed
+        case.id, sorted(case.front_matter.items(), key=lambda kv: kv[0]).__repr__(), len(case.body), hash(case.body),
+        case.words, vocabulary,
         [(o.id, o.title, o.company, o.when, o.patterns, o.domains) for o in case.related],
         [(r, o.id, o.title, o.when) for r, o in links.story.get(case.id, [])],
         [(p.id, p.title, len(p.entries), i, a and (a.id, a.title), b and (b.id, b.title))

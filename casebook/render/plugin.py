@@ -117,7 +117,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     # For the preview's dirty rebuilds: what each page of a site folder was last built from
     # (site folder -> page -> digest). A page whose digest is unchanged is not built again.
     built: dict[str, dict[str, str]] = {}
-    # The preview's entry pages, by a fingerprint of what each is made from, across rebuilds.
+    # What the preview keeps across rebuilds, by a fingerprint of what each is made from: entry
+    # pages, the explore and browse pages, the records of cases.json.
     memo: dict = {}
 
     def on_startup(self, *, command, dirty):
@@ -157,7 +158,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for path, generated in self.generated.items():
             files.append(File.generated(config, path, content=generated.markdown))
         files.append(File.generated(config, "data/index.md", content=DATA_PAGE))
-        for path, content in open_data(corpus, site, config.site_url or "/").items():
+        for path, content in open_data(corpus, site, config.site_url or "/", type(self).memo if self.serving else None).items():
             files.append(File.generated(config, path, content=content))
         for asset in sorted(ASSETS.iterdir()):
             if asset != SEARCH_SCRIPT:
@@ -201,7 +202,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """The entries, validated. A build stops on a problem; the preview (serve) keeps serving
         the last good entries and shows every problem at the top of every page until it is fixed,
         so that a reload never waits for a build that cannot succeed."""
-        result = read_corpus(self.cases_dir, self.vocabulary_dir, cache_dir=default_cache_dir())
+        result = read_corpus(self.cases_dir, self.vocabulary_dir, cache_dir=default_cache_dir(), in_memory=self.serving)
         if result.corpus is not None:
             type(self).last_good[self.cases_dir] = result.corpus
             return result.corpus
@@ -291,6 +292,7 @@ def serve_search_worker(files: Files, config, more_bundles: list[str]) -> str:
 # real-sized entries, 0.65 GB for half of them. A large site is indexed in bundles of at most this
 # many pages, one run after another, which the search worker merges (search.js, mergeIndex).
 ENTRIES_POLL_SECONDS = 0.1
+BACKGROUND_NICENESS = 10
 BUNDLE_PAGES_ENV = "CASEBOOK_SEARCH_BUNDLE_PAGES"
 BUNDLE_PAGES = 1000
 
@@ -306,7 +308,7 @@ def bundle_dir(index: int) -> str:
     return "pagefind" if index == 0 else f"pagefind-{index + 1}"
 
 
-def index_site(site_dir: Path, bundles: list[list[str]] | None = None) -> None:
+def index_site(site_dir: Path, bundles: list[list[str]] | None = None, background: bool = False) -> None:
     """Write the Pagefind search index into site_dir/pagefind/ (and pagefind-2/, ... for a large site)."""
     try:
         from pagefind_bin import get_executable
@@ -322,7 +324,7 @@ def index_site(site_dir: Path, bundles: list[list[str]] | None = None) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
         try:
             if pages is None or len(bundles) == 1:
-                _pagefind(pagefind, ["--site", str(site_dir), "--output-path", str(fresh)])
+                _pagefind(pagefind, ["--site", str(site_dir), "--output-path", str(fresh)], background)
             else:
                 # The bundle's pages, linked (not copied) into a folder of their own at their own paths.
                 with tempfile.TemporaryDirectory(prefix="casebook-index-", dir=site_dir.parent) as tmp:
@@ -330,7 +332,7 @@ def index_site(site_dir: Path, bundles: list[list[str]] | None = None) -> None:
                         target = Path(tmp) / page
                         target.parent.mkdir(parents=True, exist_ok=True)
                         os.link(site_dir / page, target)
-                    _pagefind(pagefind, ["--site", tmp, "--output-path", str(fresh)])
+                    _pagefind(pagefind, ["--site", tmp, "--output-path", str(fresh)], background)
             shutil.rmtree(final, ignore_errors=True)
             fresh.rename(final)
         finally:
@@ -361,7 +363,7 @@ def index_in_background(site_dir: Path, bundles) -> None:
                 return
             folder, parts = _waiting.pop()
             try:
-                index_site(folder, parts)
+                index_site(folder, parts, background=True)
             except PluginError as error:
                 log.info(f"search index not updated: {error}")
     thread = threading.Thread(target=run, daemon=True, name="casebook-search-index")
@@ -369,7 +371,13 @@ def index_in_background(site_dir: Path, bundles) -> None:
     thread.start()
 
 
-def _pagefind(pagefind, where: list[str]) -> None:
-    result = subprocess.run([str(pagefind), *where, "--quiet", *PAGEFIND_ARGS], capture_output=True, text=True)
+def _pagefind(pagefind, where: list[str], background: bool = False) -> None:
+    command = [str(pagefind), *where, "--quiet", *PAGEFIND_ARGS]
+    nice = shutil.which("nice") if background else None
+    if nice:
+        # The preview's index yields the processor (all of Pagefind's threads) to the next
+        # rebuild: a save made while the last one is still being indexed is not slowed by it.
+        command = [nice, "-n", str(BACKGROUND_NICENESS), *command]
+    result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise PluginError(f"Pagefind could not index the site:\n{(result.stderr or result.stdout).strip()}")
