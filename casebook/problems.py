@@ -55,6 +55,7 @@ RULES: dict[str, str] = {
     "CB038": "a pattern note names a pattern the entry does not list",
     "CB039": "the body is shorter than its kind requires",
     "CB040": "a company has more than one profile",
+    "CB041": "a source URL is a tracking or redirect link, not the page itself",
 }
 
 

@@ -65,6 +65,7 @@ EXPECTED = {
     "invalid/cb038-pattern-note.md": [(16, "CB038")],
     "invalid/cb039-short-brief.md": [(39, "CB039")],
     "corpora/cb040-two-profiles": [("alpha-profile.md", 3, "CB040")],
+    "invalid/cb041-tracking-url.md": [(30, "CB041"), (36, "CB041")],
 }
 
 
@@ -136,6 +137,7 @@ def test_messages_suggest_the_fix():
     assert "did you mean 'Myths and corrections'?" in message("cb018-unknown-section")
     assert "did you mean 'alpha-talk'?" in message("cb021-metric-source")
     assert "try 'https://example.com/alpha/talk'" in message("cb024-http-url")
+    assert message("cb041-tracking-url").endswith("try 'https://example.com/alpha/rust?ref=1'")
     assert message("cb009-wrong-type") == "'year' should be a whole number, not the string 'twenty-twenty'"
     assert message("cb006-duplicate-key") == "key 'level' appears twice; the first is on line 9"
 

@@ -15,6 +15,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
@@ -229,9 +230,34 @@ def _source_ids(doc: Document) -> set[str]:
     return {s["id"] for _, s in _dicts(doc.data.get("sources")) if isinstance(s.get("id"), str)}
 
 
-@register("entry", "CB020", "CB023", "CB024")
+# Links that only redirect (link shorteners, social and search redirects, newsletters' click
+# tracking on click.* hosts): such a link dies with the service's records, and hides which page is cited.
+REDIRECT_HOSTS = {"t.co", "bit.ly", "lnkd.in", "goo.gl", "ow.ly", "buff.ly", "tinyurl.com", "l.facebook.com"}
+REDIRECT_PATHS = {("www.google.com", "/url"), ("substack.com", "/redirect")}
+
+
+def tracking_problem(url: str) -> str | None:
+    """Why a source URL is not the page itself (a redirect, or tracking parameters), or None."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:   # not a URL at all: the schema's check says so
+        return None
+    if host in REDIRECT_HOSTS or host.startswith("click.") or any(
+            host == h and parts.path.startswith(prefix) for h, prefix in REDIRECT_PATHS):
+        return "is a redirect link; open it and cite the address of the page it leads to"
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in query if not k.lower().startswith("utm_")]
+    if len(kept) < len(query):
+        clean = urlunsplit(parts._replace(query=urlencode(kept)))
+        return f"carries tracking parameters (utm_...); try '{clean}'"
+    return None
+
+
+@register("entry", "CB020", "CB023", "CB024", "CB041")
 def rule_sources(doc: Document, entry: Case, ctx: Context) -> Found:
-    """Source ids are unique, URLs are https, and an entry about a company has a primary source."""
+    """Source ids are unique, URLs are https and the pages themselves, and an entry about a
+    company has a primary source."""
     sources = _dicts(doc.data.get("sources"))
     first: dict[str, int] = {}
     for index, source in sources:
@@ -247,6 +273,8 @@ def rule_sources(doc: Document, entry: Case, ctx: Context) -> Found:
             fix = "https://" + url[len("http://"):] if url.lower().startswith("http://") else None
             yield doc.line_of(("sources", index, "url")), "CB024", (
                 f"source URL '{url}' is not https" + (f"; try '{fix}'" if fix else ""))
+        elif isinstance(url, str) and (why := tracking_problem(url)):
+            yield doc.line_of(("sources", index, "url")), "CB041", f"source URL '{url}' {why}"
     if entry.kind in schema.NEEDS_PRIMARY and sources and not any(s.get("primary") is True for _, s in sources):
         yield doc.line_of(("sources",)), "CB023", (
             "no source is primary; add the company's own post, talk or paper with primary: true")
