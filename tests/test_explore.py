@@ -259,6 +259,18 @@ def test_cases_json_has_every_field_of_every_case_file(exports):
     assert (by_id["alpha-read-states"]["added"], by_id["alpha-read-states"]["last_changed"]) == ("2020-03-01", "2021-07-09")
 
 
+def test_cases_json_is_laid_out_as_json_dumps_lays_it_out_and_the_preview_s_is_the_same(corpus, exports):
+    # written a record at a time (the preview re-encodes only what changed): still the layout of
+    # json.dumps(indent=1), one key a line, for readers who grep or diff it
+    text = exports["cases.json"]
+    assert text == json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n"
+    site = SiteInfo(dates={"alpha-read-states": ("2020-03-01", "2021-07-09"),
+                           "beta-chat-fanout": ("2024-01-02", "2024-01-02")})
+    memo = {}
+    assert [open_data(corpus, site, SITE_URL, memo)["cases.json"] for _ in range(2)] == [text, text]
+    assert len(memo) == len(corpus.cases)
+
+
 def test_published_schema_is_the_validators_and_accepts_every_case(exports):
     schema = json.loads(exports["schema/case.json"])
     assert schema == CASE_SCHEMA
