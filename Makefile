@@ -42,8 +42,10 @@ browser:
 serve: setup
 	$(BIN)/casebook serve --port $(PORT)
 
+# One worker per core; each test file runs whole in one worker, and each worker builds the site and
+# starts Chromium once. `.venv/bin/pytest tests/FILE.py` runs a file in one process.
 test: setup browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 build: setup
 	$(BIN)/casebook build
