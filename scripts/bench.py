@@ -371,35 +371,37 @@ def spread(values: list[float]) -> str:
     return median if len(values) == 1 else f"{median} ({fmt(min(values))}–{fmt(max(values))})"
 
 
+def table(columns: str, rows: list[list[str]]) -> list[str]:
+    """A Markdown table: columns as "name|name>|..." (a trailing > aligns the column right)."""
+    names = columns.split("|")
+    return (["| " + " | ".join(name.rstrip(">") for name in names) + " |",
+             "| " + " | ".join("---:" if name.endswith(">") else "---" for name in names) + " |"]
+            + ["| " + " | ".join(cells) + " |" for cells in rows])
+
+
 def tables(rows: list[Row]) -> str:
-    out = ["| cases | validate | build | plain Material | build / plain | build per case | case page "
-           "| search index (plain) | peak memory build (plain) |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for r in rows:
-        build, base = r.median("build"), r.median("baseline")
-        out.append(f"| {r.label} | {fmt(r.median('validate'))} s | {fmt(build, 1)} s | {fmt(base, 1)} s "
-                   f"| {fmt(build / base)}x | {fmt(1000 * build / r.cases, 1)} ms | {fmt(r.case_page_kb, 0)} KB "
-                   f"| {fmt(r.index_mb, 1)} MB ({fmt(r.baseline_index_mb, 1)} MB) "
-                   f"| {fmt(r.build_rss_mb, 0)} MB ({fmt(r.baseline_rss_mb, 0)} MB) |")
+    out = table("cases|validate>|build>|plain Material>|build / plain>|build per case>|case page>"
+                "|search index (plain)>|peak memory build (plain)>",
+                [[r.label, f"{fmt(r.median('validate'))} s", f"{fmt(r.median('build'), 1)} s",
+                  f"{fmt(r.median('baseline'), 1)} s", f"{fmt(r.median('build') / r.median('baseline'))}x",
+                  f"{fmt(1000 * r.median('build') / r.cases, 1)} ms", f"{fmt(r.case_page_kb, 0)} KB",
+                  f"{fmt(r.index_mb, 1)} MB ({fmt(r.baseline_index_mb, 1)} MB)",
+                  f"{fmt(r.build_rss_mb, 0)} MB ({fmt(r.baseline_rss_mb, 0)} MB)"] for r in rows])
     if any(r.search for r in rows):
-        out += ["", "| cases | query | first search result: Casebook (Pagefind), median (fastest–slowest) "
-                "| Material's search | downloaded by then: Casebook | Material |",
-                "| --- | --- | ---: | ---: | ---: | ---: |"]
-        for r in rows:
-            out.append(f"| {r.label} | {r.query} | {spread(r.search)} | {spread(r.baseline_search)} "
-                       f"| {fmt(r.search_kb, 0)} KB | {fmt(r.baseline_search_kb, 0)} KB |")
+        out += [""] + table(
+            "cases|query|first search result: Casebook (Pagefind), median (fastest–slowest)>|Material's search>"
+            "|downloaded by then: Casebook>|Material>",
+            [[r.label, r.query, spread(r.search), spread(r.baseline_search), f"{fmt(r.search_kb, 0)} KB",
+              f"{fmt(r.baseline_search_kb, 0)} KB"] for r in rows])
     if any(r.diagram for r in rows):
-        out += ["", "| cases | case page | fetched by the load event: Casebook | plain Material "
-                "| fetched with the first diagram drawn | first diagram drawn, from navigation |",
-                "| --- | --- | ---: | ---: | ---: | ---: |"]
-        for r in rows:
-            out.append(f"| {r.label} | {r.page} | {fmt(r.page_load_kb, 0)} KB | {fmt(r.baseline_page_load_kb, 0)} KB "
-                       f"| {fmt(r.page_diagram_kb, 0)} KB | {spread(r.diagram)} |")
+        out += [""] + table(
+            "cases|case page|fetched by the load event: Casebook>|plain Material>"
+            "|fetched with the first diagram drawn>|first diagram drawn, from navigation>",
+            [[r.label, r.page, f"{fmt(r.page_load_kb, 0)} KB", f"{fmt(r.baseline_page_load_kb, 0)} KB",
+              f"{fmt(r.page_diagram_kb, 0)} KB", spread(r.diagram)] for r in rows])
     if any(r.preview for r in rows):
-        out += ["", "| cases | edit to preview: casebook serve | mkdocs serve --dirty, plain Material |",
-                "| --- | ---: | ---: |"]
-        for r in rows:
-            out.append(f"| {r.label} | {spread(r.preview)} | {spread(r.baseline_preview)} |")
+        out += [""] + table("cases|edit to preview: casebook serve>|mkdocs serve --dirty, plain Material>",
+                            [[r.label, spread(r.preview), spread(r.baseline_preview)] for r in rows])
     return "\n".join(out)
 
 
