@@ -111,6 +111,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     # here, so that no file is parsed twice.
     corpus: Corpus | None = None
     serving = False
+    dirty = False   # MkDocs' dirty builds: the preview's rebuilds
     # The preview's last good corpus, per folder of entries: MkDocs makes a new plugin for each
     # rebuild, and a rebuild with an invalid entry serves this one, with the problems shown.
     last_good: dict[Path, Corpus] = {}
@@ -171,7 +172,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(mermaid_missing_message(self.mermaid_dist / MERMAID_ENTRY))
         for name, path in mermaid:
             files.append(File.generated(config, f"{ASSET_URI}/mermaid/{name}", abs_src_path=str(path)))
-        if getattr(self, "dirty", False):
+        if self.dirty:
             self.mark_unchanged_pages(files, config)
         return files
 
@@ -251,7 +252,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return generated.insert(html) if generated is not None else html
 
     def on_post_build(self, config) -> None:
-        if getattr(self, "dirty", False):
+        if self.dirty:
             type(self).built[config.site_dir] = self.pending
         if self.serving:
             # The preview reloads the page now; the search index follows a moment later.
@@ -288,11 +289,13 @@ def serve_search_worker(files: Files, config, more_bundles: list[str]) -> str:
     return found[0].url
 
 
+# The preview polls the entries' folder this often (MkDocs' own poll is 0.5 s).
+ENTRIES_POLL_SECONDS = 0.1
+# The preview's search indexing runs at this niceness (casebook build's at the usual priority).
+BACKGROUND_NICENESS = 10
 # Pagefind holds the whole index in memory while it writes it: 1.24 GB for the 2,467 pages of 2,000
 # real-sized entries, 0.65 GB for half of them. A large site is indexed in bundles of at most this
 # many pages, one run after another, which the search worker merges (search.js, mergeIndex).
-ENTRIES_POLL_SECONDS = 0.1
-BACKGROUND_NICENESS = 10
 BUNDLE_PAGES_ENV = "CASEBOOK_SEARCH_BUNDLE_PAGES"
 BUNDLE_PAGES = 1000
 
