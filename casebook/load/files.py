@@ -84,10 +84,10 @@ def load_document(path: Path, display: str | None = None) -> Document:
 
 def read_body(doc: Document) -> str:
     """The body text of a file already read (a cached Document keeps its body's structure, not its text)."""
-    text = read_text(Document(path=doc.path, display=doc.display))
+    probe = Document(path=doc.path, display=doc.display)   # its problems were found when doc was read
+    text = read_text(probe)
     if text is None:
         return ""
-    probe = Document(path=doc.path, display=doc.display)
     return doc.body_text if split_front_matter(probe, text) is None else probe.body_text
 
 
